@@ -1,0 +1,176 @@
+"""Answers: the file format a product manager's answers are saved in, and its validation.
+
+An answers file (YAML or JSON)::
+
+    rubric: default              # id of the rubric the answers were given against (optional)
+    title: Support ticket triage
+    answers:
+      some_question: option_id          # single choice or scale
+      other_question: [opt_a, opt_b]    # multiple choice
+      monthly_volume: 40000             # number
+      third_question: unknown           # "don't know", where the rubric allows it
+    notes:
+      some_question: free text
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import Field, ValidationError
+
+from .errors import AnswersError, Problem
+from .loader import problem_at, translate_validation_error
+from .models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion, Rubric, Strict
+from .source import Document, load_document, parse_document
+
+__all__ = [
+    "AnswerValue",
+    "Answers",
+    "answers_from_data",
+    "answers_to_yaml",
+    "load_answers",
+    "parse_answers",
+]
+
+AnswerValue = str | list[str] | int | float
+
+
+class Answers(Strict):
+    """What one person answered; values are option ids, lists of them, numbers or ``unknown``."""
+
+    rubric: str | None = None
+    title: Annotated[str, Field(min_length=1, max_length=200)] = "Untitled assessment"
+    # Any here: the type each answer needs depends on its question, checked against the rubric.
+    answers: dict[str, Any] = Field(default_factory=dict)
+    notes: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict)
+
+
+def load_answers(path: str | Path, rubric: Rubric, *, display_name: str | None = None) -> Answers:
+    """Read an answers file and check it against ``rubric``; raise :class:`AnswersError`."""
+    return _from_document(load_document(path, display_name=display_name), rubric)
+
+
+def parse_answers(text: str | bytes, rubric: Rubric, file: str = "<answers>") -> Answers:
+    """Check answers text (an upload) the same way as a file."""
+    return _from_document(parse_document(text, file), rubric)
+
+
+def answers_from_data(data: Mapping[str, Any], rubric: Rubric, file: str = "<answers>") -> Answers:
+    """Check answers held in memory (e.g. the app's session) against ``rubric``."""
+    return _from_document(Document(data=dict(data), file=file), rubric)
+
+
+def read_rubric_id(path: str | Path) -> str | None:
+    """The ``rubric:`` an answers file names, or None; errors surface later, located."""
+    try:
+        doc = load_document(path)
+    except Exception:
+        return None
+    value = doc.data.get("rubric")
+    return value if isinstance(value, str) else None
+
+
+def _from_document(doc: Document, rubric: Rubric) -> Answers:
+    try:
+        answers = Answers.model_validate(doc.data)
+    except ValidationError as exc:
+        raise AnswersError(translate_validation_error(exc, doc)) from None
+    problems = list(_check_against_rubric(answers, rubric, doc))
+    if problems:
+        raise AnswersError(problems)
+    return answers
+
+
+def _check_against_rubric(answers: Answers, rubric: Rubric, doc: Document) -> Iterable[Problem]:
+    by_id = rubric.questions_by_id
+    for question_id, value in answers.answers.items():
+        loc = ["answers", question_id]
+        question = by_id.get(question_id)
+        if question is None:
+            yield problem_at(doc, loc, _unknown_question(question_id, by_id))
+            continue
+        if value == UNKNOWN:
+            if not question.allow_unknown:
+                yield problem_at(
+                    doc, loc, 'this question does not accept "don\'t know"; expected an answer'
+                )
+            continue
+        if isinstance(question, NumberQuestion):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                yield problem_at(
+                    doc, loc, f"expected a number ({question.unit}), found {_shown(value)}"
+                )
+            elif value != value or value in (float("inf"), float("-inf")):
+                yield problem_at(doc, loc, f"expected a finite number, found {value!r}")
+            elif value < question.minimum:
+                yield problem_at(
+                    doc, loc, f"expected a number of at least {question.minimum:g}, found {value:g}"
+                )
+            elif question.maximum is not None and value > question.maximum:
+                yield problem_at(
+                    doc, loc, f"expected a number of at most {question.maximum:g}, found {value:g}"
+                )
+            continue
+        option_ids = [o.id for o in question.options]
+        if isinstance(question, MultipleChoiceQuestion):
+            chosen = [value] if isinstance(value, str) else value
+            if not isinstance(chosen, list):
+                yield problem_at(doc, loc, f"expected a list of option ids, found {_shown(value)}")
+                continue
+            if not chosen:
+                yield problem_at(doc, loc, "expected at least one option id, found an empty list")
+            for index, option_id in enumerate(chosen):
+                if option_id not in option_ids:
+                    yield problem_at(
+                        doc,
+                        [*loc, index] if isinstance(value, list) else loc,
+                        _unknown_option(option_id, option_ids, question.allow_unknown),
+                    )
+            if len(set(chosen)) != len(chosen):
+                yield problem_at(doc, loc, "an option id appears twice; expected each once")
+            continue
+        if not isinstance(value, str):
+            yield problem_at(doc, loc, f"expected one option id, found {_shown(value)}")
+        elif value not in option_ids:
+            yield problem_at(doc, loc, _unknown_option(value, option_ids, question.allow_unknown))
+    for question_id in answers.notes:
+        if question_id not in by_id:
+            yield problem_at(doc, ["notes", question_id], _unknown_question(question_id, by_id))
+
+
+def _unknown_question(question_id: str, by_id: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(question_id, list(by_id), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown question {question_id!r}; expected a question id of this rubric{hint}"
+
+
+def _unknown_option(option_id: Any, option_ids: list[str], allow_unknown: bool) -> str:
+    allowed = ", ".join([*option_ids, UNKNOWN] if allow_unknown else option_ids)
+    return f"unknown option {option_id!r}; expected one of: {allowed}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, bool):
+        return f"yes/no value {str(value).lower()}"
+    return f"number {value!r}" if isinstance(value, int | float) else type(value).__name__
+
+
+def answers_to_yaml(answers: Answers) -> str:
+    """The answers as a YAML file that ``adoption-advisor score`` accepts."""
+    data: dict[str, Any] = {}
+    if answers.rubric:
+        data["rubric"] = answers.rubric
+    data["title"] = answers.title
+    data["answers"] = dict(answers.answers)
+    if answers.notes:
+        data["notes"] = dict(answers.notes)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
