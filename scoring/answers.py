@@ -28,6 +28,9 @@ from .loader import problem_at, translate_validation_error
 from .models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion, Rubric, Strict
 from .source import Document, load_document, parse_document
 
+#: The ``kind`` of a JSON report (see scoring.report.model); kept here to avoid an import cycle.
+REPORT_KIND = "adoption-advisor-report"
+
 __all__ = [
     "AnswerValue",
     "Answers",
@@ -76,6 +79,11 @@ def read_rubric_id(path: str | Path) -> str | None:
 
 
 def _from_document(doc: Document, rubric: Rubric) -> Answers:
+    if isinstance(doc.data, dict) and doc.data.get("kind") == REPORT_KIND:
+        # A JSON report carries its answers; reading it back keeps only those keys.
+        doc.data = {
+            k: doc.data[k] for k in ("rubric", "title", "answers", "notes") if k in doc.data
+        }
     try:
         answers = Answers.model_validate(doc.data)
     except ValidationError as exc:

@@ -55,6 +55,7 @@ __all__ = [
     "policy_stamp",
     "score",
     "verdict_for",
+    "visible_questions",
 ]
 
 #: The verdict range is computed exactly when the open questions have at most this many
@@ -139,6 +140,12 @@ class ScoreResult(_Out):
     adaptation: AdaptationAdvice
     policy: PolicyStamp
     warnings: list[str]
+
+
+def visible_questions(rubric: Rubric, answers: Mapping[str, Any]) -> list[str]:
+    """Ids of the questions shown for these answers, in rubric order (``show_if`` applied)."""
+    shown = _visible(rubric, answers)
+    return [q.id for q in rubric.questions if shown[q.id]]
 
 
 def verdict_for(score_value: float, rubric: Rubric) -> Verdict:

@@ -42,10 +42,12 @@ class Problem:
     path: str = ""
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
+        where = self.file
         if self.line:
-            where += f":{self.line}:{self.column or 1}"
-        head = f"{where}: {self.path}: " if self.path else f"{where}: "
+            where = f"{where or '<input>'}:{self.line}:{self.column or 1}"
+        head = f"{where}: " if where else ""
+        if self.path:
+            head += f"{self.path}: "
         return head + self.message
 
 

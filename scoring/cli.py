@@ -1,0 +1,144 @@
+"""The ``adoption-advisor`` command line.
+
+Exit codes: 0 success, 2 bad input (the located message goes to stderr), 1 an
+internal error (a bug: reported in one line, without a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .answers import load_answers, read_rubric_id
+from .errors import AdvisorError
+from .loader import load_rubric
+from .models import Rubric
+from .rubrics import default_rubric_path, find_rubric, rubric_dir
+
+__all__ = ["main", "rubric_json_schema"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def rubric_json_schema() -> dict[str, object]:
+    """JSON Schema for rubric files, generated from the pydantic models."""
+    schema = Rubric.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://adoption-advisor.invalid/rubric.schema.json",
+        **schema,
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="adoption-advisor",
+        description="Validate rubrics and score foundation-model adoption assessments.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check rubric files; list every problem")
+    validate.add_argument("rubrics", nargs="+", metavar="RUBRIC", help="rubric YAML files")
+
+    score = commands.add_parser("score", help="score an answers file and render the report")
+    score.add_argument("answers", metavar="ANSWERS", help="answers file (YAML or JSON)")
+    score.add_argument(
+        "--rubric",
+        metavar="PATH",
+        help="rubric file (default: the rubric the answers name, else rubric/default.yaml)",
+    )
+    score.add_argument(
+        "--format", choices=["json", "md", "html", "pdf"], default="json", help="default: json"
+    )
+    score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+
+    commands.add_parser("schema", help="print the JSON Schema of the rubric format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.rubrics)
+        if args.command == "score":
+            return _score(args)
+        print(json.dumps(rubric_json_schema(), indent=2))
+        return EXIT_OK
+    except AdvisorError as exc:
+        _report_problems(exc)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        print(f"adoption-advisor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _report_problems(exc: AdvisorError) -> None:
+    for problem in exc.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    count = len(exc.problems)
+    if count > 1:
+        print(f"{count} problems found", file=sys.stderr)
+
+
+def _validate(paths: Sequence[str]) -> int:
+    status = EXIT_OK
+    for path in paths:
+        try:
+            rubric = load_rubric(path)
+        except AdvisorError as exc:
+            _report_problems(exc)
+            status = EXIT_BAD_INPUT
+            continue
+        print(
+            f"ok: {path} — {rubric.id} v{rubric.version}, {len(rubric.sections)} sections, "
+            f"{len(rubric.questions)} questions, {len(rubric.hard_rules)} hard rules"
+        )
+    return status
+
+
+def _resolve_rubric(args: argparse.Namespace) -> Path:
+    if args.rubric:
+        return Path(args.rubric)
+    named = read_rubric_id(args.answers)
+    if named:
+        found = find_rubric(named)
+        if found is None:
+            raise AdvisorError(
+                f"{args.answers}: the answers name rubric {named!r}, but no rubric with that id "
+                f"is in {rubric_dir()}; pass --rubric PATH"
+            )
+        return found
+    return default_rubric_path()
+
+
+def _score(args: argparse.Namespace) -> int:
+    from .report.model import build_report
+    from .report.render import render
+
+    rubric = load_rubric(_resolve_rubric(args))
+    answers = load_answers(args.answers, rubric)
+    report = build_report(rubric, answers)
+    for warning in report.result.warnings:
+        print(f"warning: {args.answers}: {warning}", file=sys.stderr)
+    if args.format == "pdf" and not args.output and sys.stdout.isatty():
+        raise AdvisorError("a PDF is binary and cannot go to the terminal; pass -o FILE.pdf")
+    data = render(report, args.format)
+    if args.output:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise AdvisorError(f"{args.output}: cannot write the report: {exc.strerror}") from None
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

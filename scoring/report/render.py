@@ -1,0 +1,236 @@
+"""Render a :class:`Report` to JSON, Markdown, HTML and PDF — pure functions, no streamlit.
+
+User-written text (titles, notes) is escaped for HTML by jinja2's autoescaping,
+escaped for Markdown by :func:`_md`, and reaches typst only as JSON data, never
+as markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from ..errors import ReportError
+from .charts import FONT_DIR, VERDICT_COLOURS, chart_svg, drivers_chart, section_chart
+from .model import REPORT_FORMAT_VERSION, REPORT_KIND, Report
+
+__all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown", "render_pdf"]
+
+FORMATS = ("json", "md", "html", "pdf")
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The JSON document: stable keys, documented in README.md ("JSON report")."""
+    r = report.result
+    return {
+        "kind": REPORT_KIND,
+        "format_version": REPORT_FORMAT_VERSION,
+        "title": report.title,
+        "generated": report.generated,
+        "verdict": r.verdict.value,
+        "verdict_meaning": report.verdict_meaning,
+        "score": r.score,
+        "score_verdict": r.score_verdict.value,
+        "thresholds": report.thresholds,
+        "summary": report.summary,
+        "sections": [s.model_dump(mode="json") for s in r.sections],
+        "contributions": [c.model_dump(mode="json") for c in r.contributions],
+        "drivers": {
+            "for": [c.question for c in r.drivers_for],
+            "against": [c.question for c in r.drivers_against],
+        },
+        "rules_applied": [x.model_dump(mode="json") for x in r.rules_applied],
+        "completeness": r.completeness.model_dump(mode="json"),
+        "verdict_range": r.verdict_range.model_dump(mode="json"),
+        "next_steps": list(r.next_steps),
+        "adaptation": r.adaptation.model_dump(mode="json"),
+        "policy": r.policy.model_dump(mode="json"),
+        "warnings": list(r.warnings),
+        "rubric": r.policy.id,
+        "answers": report.answers,
+        "notes": report.notes,
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+!|~"} | {"\n": " ", "\r": " "})
+
+
+def _md(text: str) -> str:
+    """Escape text so Markdown shows it literally (and renders no HTML from it)."""
+    return text.translate(_MD_SPECIAL).replace("&", "&amp;")
+
+
+_STATUS = {
+    "counted": "",
+    "unknown": "don't know",
+    "unanswered": "not answered",
+    "hidden": "ignored: question hidden",
+}
+
+
+def render_markdown(report: Report) -> str:
+    r = report.result
+    out = [
+        f"# {_md(report.title)}",
+        "",
+        f"**Verdict: {r.verdict.label.upper()}** — {report.verdict_meaning}  ",
+        f"Score {r.score:.1f} / 100 · completeness {r.completeness.answered} of "
+        f"{r.completeness.shown} questions answered",
+        "",
+        _md(report.summary),
+        "",
+    ]
+    if r.verdict_range.open_questions:
+        rng = r.verdict_range
+        out += [
+            f"Verdict range while questions are open: **{rng.worst.label} – {rng.best.label}**"
+            f"{'' if rng.exact else ' (bound)'}",
+            "",
+        ]
+    out += ["## Drivers", ""]
+    for title, items in (("For adoption", r.drivers_for), ("Against adoption", r.drivers_against)):
+        out.append(f"**{title}**")
+        out.append("")
+        out += [f"- {_md(c.prompt)} — {_md(c.answer)} ({c.points:+.2f})" for c in items] or [
+            "- none"
+        ]
+        out.append("")
+    if r.rules_applied:
+        out += ["## Rules that capped the verdict", ""]
+        out += [
+            f"- **{_md(x.title)}** (caps at {x.cap.label}): {_md(x.reason)}"
+            for x in r.rules_applied
+        ]
+        out.append("")
+    out += ["## Next steps", ""]
+    out += [f"{i}. {_md(step)}" for i, step in enumerate(r.next_steps, 1)]
+    out += [
+        "",
+        "## Adaptation advice",
+        "",
+        f"**{_md(r.adaptation.label)}.** {_md(r.adaptation.rationale)}",
+        "",
+        "## Score by factor",
+        "",
+        "| Factor | Weight | Score | Answered |",
+        "|---|---:|---:|---:|",
+    ]
+    for s in r.sections:
+        shown = "—" if s.score is None else f"{s.score:.1f}"
+        out.append(f"| {_md(s.title)} | {s.weight:g} | {shown} | {s.answered}/{s.shown} |")
+    out += [
+        "",
+        "## Answers",
+        "",
+        "| Factor | Question | Answer | Points | Note |",
+        "|---|---|---|---:|---|",
+    ]
+    for row in report.rows:
+        answer = row.answer if not _STATUS[row.status] else f"{row.answer} ({_STATUS[row.status]})"
+        points = "" if row.points is None else f"{row.points:+.2f}"
+        out.append(
+            f"| {_md(row.section)} | {_md(row.prompt)} | {_md(answer)} | {points} | "
+            f"{_md(row.note or '')} |"
+        )
+    if r.warnings:
+        out += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in r.warnings]
+    p = r.policy
+    out += [
+        "",
+        "## Policy",
+        "",
+        f"{_md(p.title)} — id `{p.id}`, version {_md(p.version)}, SHA-256 `{p.sha256}`  ",
+        f"Generated {report.generated} by Adoption Advisor.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+@functools.cache
+def _jinja_env() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("scoring.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _charts(report: Report) -> dict[str, str]:
+    return {
+        "sections": chart_svg(section_chart(report.result, report.thresholds)),
+        "drivers": chart_svg(drivers_chart(report.result)),
+    }
+
+
+def render_html(report: Report) -> str:
+    """A self-contained page: inline CSS, inline SVG charts, A4 print styles, no network."""
+    import markupsafe
+
+    charts = {k: markupsafe.Markup(v) for k, v in _charts(report).items()}
+    template = _jinja_env().get_template("report.html.j2")
+    return str(
+        template.render(
+            report=report,
+            r=report.result,
+            charts=charts,
+            colour=VERDICT_COLOURS[report.verdict],
+            status=_STATUS,
+        )
+    )
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def render_pdf(report: Report) -> bytes:
+    """A PDF made by typst from the bundled template; data goes in as JSON, never as markup."""
+    import typst
+
+    data = report_data(report)
+    data["charts"] = _charts(report)
+    data["colour"] = VERDICT_COLOURS[report.verdict]
+    data["rows"] = [
+        row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows
+    ]
+    data["drivers_detail"] = {
+        "for": [c.model_dump(mode="json") for c in report.result.drivers_for],
+        "against": [c.model_dump(mode="json") for c in report.result.drivers_against],
+    }
+    template = resources.files("scoring.report") / "templates" / "report.typ"
+    try:
+        pdf = typst.compile(
+            template.read_bytes(),
+            font_paths=[str(FONT_DIR)],
+            ignore_system_fonts=True,
+            sys_inputs={"report": json.dumps(data, ensure_ascii=False)},
+            pdf_tags=False,
+        )
+    except Exception as exc:  # typst raises its own error types; keep them in our family
+        raise ReportError(f"the PDF could not be made: {exc}") from exc
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """Render to ``fmt`` (one of :data:`FORMATS`) as bytes ready to write or download."""
+    if fmt == "pdf":
+        return render_pdf(report)
+    renderers = {"json": render_json, "md": render_markdown, "html": render_html}
+    if fmt not in renderers:
+        raise ReportError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    return renderers[fmt](report).encode("utf-8")
