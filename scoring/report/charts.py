@@ -70,7 +70,7 @@ def section_chart(result: ScoreResult, thresholds: dict[str, float]) -> Any:
         for s in result.sections
         if s.score is not None
     ]
-    order = [r["factor"] for r in rows]
+    order = [str(r["factor"]) for r in rows]
     data = alt.Data(values=rows)
     colour = alt.Color(
         "band:N",
@@ -131,7 +131,7 @@ def drivers_chart(result: ScoreResult) -> Any:
         }
         for c in drivers
     ]
-    order = [r["answer"] for r in rows]
+    order = [str(r["answer"]) for r in rows]
     data = alt.Data(values=rows)
     y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
     bars = (

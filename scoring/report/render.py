@@ -213,8 +213,9 @@ def render_pdf(report: Report) -> bytes:
     }
     template = resources.files("scoring.report") / "templates" / "report.typ"
     try:
-        pdf = typst.compile(
-            template.read_bytes(),
+        source: bytes = template.read_bytes()
+        pdf: Any = typst.compile(  # type: ignore[misc]
+            source,
             font_paths=[str(FONT_DIR)],
             ignore_system_fonts=True,
             sys_inputs={"report": json.dumps(data, ensure_ascii=False)},
