@@ -87,7 +87,7 @@ def _from_document(doc: Document, rubric: Rubric) -> Answers:
     try:
         answers = Answers.model_validate(doc.data)
     except ValidationError as exc:
-        raise AnswersError(translate_validation_error(exc, doc)) from None
+        raise AnswersError(translate_validation_error(exc, doc, Answers)) from None
     problems = list(_check_against_rubric(answers, rubric, doc))
     if problems:
         raise AnswersError(problems)

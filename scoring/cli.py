@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .answers import load_answers, read_rubric_id
-from .errors import AdvisorError
+from .errors import AdvisorError, NotEnoughAnswers
 from .loader import load_rubric
 from .models import Rubric
 from .rubrics import default_rubric_path, find_rubric, rubric_dir
@@ -123,7 +123,10 @@ def _score(args: argparse.Namespace) -> int:
 
     rubric = load_rubric(_resolve_rubric(args))
     answers = load_answers(args.answers, rubric)
-    report = build_report(rubric, answers)
+    try:
+        report = build_report(rubric, answers)
+    except NotEnoughAnswers as exc:
+        raise exc.in_file(args.answers) from None
     for warning in report.result.warnings:
         print(f"warning: {args.answers}: {warning}", file=sys.stderr)
     if args.format == "pdf" and not args.output and sys.stdout.isatty():

@@ -18,7 +18,7 @@ show it as is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = [
     "AdvisorError",
@@ -64,6 +64,14 @@ class AdvisorError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def in_file(self, file: str) -> AdvisorError:
+        """The same error with ``file`` filled in where a problem names none."""
+        for index, problem in enumerate(self.problems):
+            if not problem.file:
+                self.problems[index] = replace(problem, file=file)
+        self.args = (str(self),)
+        return self
 
 
 class InputFileError(AdvisorError):

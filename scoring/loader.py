@@ -56,7 +56,7 @@ def rubric_from_document(doc: Document) -> Rubric:
     try:
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
-        raise RubricError(translate_validation_error(exc, doc)) from None
+        raise RubricError(translate_validation_error(exc, doc, Rubric)) from None
     problems = list(_cross_checks(rubric, doc))
     if problems:
         raise RubricError(problems)
@@ -109,12 +109,17 @@ def problem_at(doc: Document, loc: Sequence[Any], message: str) -> Problem:
     return Problem(message, file=doc.file, line=line, column=column, path=path_text)
 
 
-def translate_validation_error(exc: ValidationError, doc: Document) -> list[Problem]:
+def translate_validation_error(
+    exc: ValidationError, doc: Document, root: type[BaseModel]
+) -> list[Problem]:
+    """pydantic's errors in our words, located; ``root`` is the model the document is."""
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for error in exc.errors(include_url=False):
         loc = list(error["loc"])
-        message = _message(error, doc, loc)
+        if error["type"] == "union_tag_invalid":
+            loc.append("kind")
+        message = _message(error, doc, loc, root)
         if message is None:
             continue
         problem = problem_at(doc, loc, message)
@@ -155,7 +160,9 @@ _EXPECTED = {
 }
 
 
-def _message(error: ErrorDetails, doc: Document, loc: list[Any]) -> str | None:
+def _message(
+    error: ErrorDetails, doc: Document, loc: list[Any], root: type[BaseModel]
+) -> str | None:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -163,7 +170,7 @@ def _message(error: ErrorDetails, doc: Document, loc: list[Any]) -> str | None:
         return f"missing required key {loc[-1]!r}"
     if kind == "extra_forbidden":
         key = loc[-1]
-        allowed = _allowed_keys(doc.data, loc[:-1])
+        allowed = _allowed_keys(doc.data, loc[:-1], root)
         hint = ""
         close = difflib.get_close_matches(str(key), allowed, n=1)
         if close:
@@ -207,13 +214,13 @@ def _message(error: ErrorDetails, doc: Document, loc: list[Any]) -> str | None:
     return f"{error['msg']}, found {_found(value)}"
 
 
-def _allowed_keys(data: Any, loc: Sequence[Any]) -> list[str]:
+def _allowed_keys(data: Any, loc: Sequence[Any], root: type[BaseModel]) -> list[str]:
     """The keys the model at ``loc`` accepts, found by following the schema."""
     _, real = describe_path(data, loc)
     node: Any = data
     for step in real:
         node = node[step]
-    model: type[BaseModel] | None = _model_for(list(real), node)
+    model = root if not real else _model_for(list(real), node) if root is Rubric else None
     if model is None:
         return []
     return [k for k in model.model_fields]
@@ -223,8 +230,6 @@ def _model_for(real: list[Any], node: Any) -> type[BaseModel] | None:
     from . import models as m
 
     names = [k for k in real if isinstance(k, str)]
-    if not names:
-        return m.Rubric
     table: dict[tuple[str, ...], type[BaseModel]] = {
         ("thresholds",): m.Thresholds,
         ("sections",): m.Section,

@@ -8,6 +8,7 @@ naming the file, the line and the column.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,8 @@ def parse_document(raw: bytes | str, file: str) -> Document:
         raise InputFileError(
             Problem("file is empty; expected a mapping of keys to values", file=file)
         )
+    if file.lower().endswith(".json"):
+        _check_json_syntax(text, file)
     # Tabs are legal JSON whitespace but not YAML indentation; outside strings they mean nothing.
     text = _untab(text)
     try:
@@ -170,6 +173,16 @@ def parse_document(raw: bytes | str, file: str) -> Document:
     return doc
 
 
+def _check_json_syntax(text: str, file: str) -> None:
+    """JSON files get JSON's own error messages (YAML would accept some invalid JSON)."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            Problem(f"JSON syntax error: {exc.msg}", file=file, line=exc.lineno, column=exc.colno)
+        ) from None
+
+
 def _untab(text: str) -> str:
     if "\t" not in text:
         return text
@@ -202,7 +215,23 @@ def _node_kind(node: Node) -> str:
     return "a mapping"
 
 
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+
+
 def _to_python(node: Node, path: PathTuple, doc: Document, constructor: yaml.SafeLoader) -> Any:
+    if node.tag not in _PLAIN_TAGS:
+        doc.problems.append(
+            Problem(
+                f"unsupported YAML tag {node.tag!r}; expected plain text, numbers, lists and mappings",
+                file=doc.file,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+        )
+        return None
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -241,15 +270,4 @@ def _to_python(node: Node, path: PathTuple, doc: Document, constructor: yaml.Saf
             doc.positions[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
             items.append(_to_python(item, child, doc, constructor))
         return items
-    try:
-        return constructor.construct_object(node)
-    except yaml.YAMLError:
-        doc.problems.append(
-            Problem(
-                f"unsupported YAML tag {node.tag!r}; expected plain text, numbers, lists and mappings",
-                file=doc.file,
-                line=node.start_mark.line + 1,
-                column=node.start_mark.column + 1,
-            )
-        )
-        return None
+    return constructor.construct_object(node)
