@@ -317,18 +317,17 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
         raise NotEnoughAnswers(
             "no question with a weight above 0 is answered yet; answer at least one to get a score"
         )
-    by_id = rubric.questions_by_id
     warnings = []
     if answers.rubric and answers.rubric != rubric.id:
         warnings.append(
             f"the answers were given against rubric {answers.rubric!r} and are scored with {rubric.id!r}"
         )
-    for question_id, value in values.items():
-        if question_id in by_id and not evaluation.shown[question_id] and value is not None:
-            controller = by_id[question_id].show_if
+    for question in rubric.questions:
+        if values.get(question.id) is not None and not evaluation.shown[question.id]:
+            controller = question.show_if
             assert controller is not None
             warnings.append(
-                f"answer to {question_id!r} ignored: the question is hidden unless "
+                f"answer to {question.id!r} ignored: the question is hidden unless "
                 f"{controller.question!r} is one of {', '.join(controller.any_of)}"
             )
 
