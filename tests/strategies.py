@@ -26,7 +26,9 @@ def answers_for(draw: st.DrawFn, rubric: Rubric, complete: bool = False) -> Answ
     """Answers with some questions skipped or 'unknown' (unless ``complete``)."""
     values: dict[str, Any] = {}
     for question in rubric.questions:
-        choice = "answer" if complete else draw(st.sampled_from(["answer", "answer", "skip", "unknown"]))
+        choice = (
+            "answer" if complete else draw(st.sampled_from(["answer", "answer", "skip", "unknown"]))
+        )
         if choice == "answer":
             values[question.id] = draw(value_for(question))
         elif choice == "unknown" and question.allow_unknown:

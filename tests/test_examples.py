@@ -53,7 +53,9 @@ def test_example_scores_to_expected_verdict_in_every_format(
     assert report["title"] in " ".join(text.split())
 
 
-def test_json_report_reads_back_as_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_report_reads_back_as_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rel = "examples/invoice_extraction.yaml"
     assert main(["score", rel]) == 0
     first = capsys.readouterr().out

@@ -21,7 +21,11 @@ from .strategies import answers_for, complete_open
 DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
 SMALL = load_rubric(DATA / "small_rubric.yaml")
 RUBRICS = pytest.mark.parametrize("rubric", [DEFAULT, SMALL], ids=["default", "small"])
-SETTINGS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _controllers(rubric: Rubric) -> set[str]:
