@@ -166,9 +166,19 @@ def _fonts_registered() -> bool:
 
 
 def chart_svg(chart: Any) -> str:
-    """Render a chart to SVG with vl-convert (imported only when a chart is exported)."""
+    """Render a chart to SVG with vl-convert (imported only when a chart is exported).
+
+    Measuring text in the bundled font costs vl-convert ~80 ms a chart here, so the
+    SVG of a spec is kept: exporting HTML and then PDF of one report draws each chart once.
+    """
+    # Validation against the Vega-Lite schema costs ~35 ms a chart; the tests validate these specs.
+    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else chart
+    return _svg(json.dumps(spec, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _svg(spec_json: str) -> str:
     import vl_convert as vlc
 
     _fonts_registered()
-    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
-    return str(vlc.vegalite_to_svg(json.dumps(spec)))
+    return str(vlc.vegalite_to_svg(spec_json))

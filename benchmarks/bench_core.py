@@ -1,0 +1,123 @@
+"""Core benchmarks: scoring throughput and export times, each next to a same-run baseline.
+
+Run: python benchmarks/bench_core.py   (figures are ratios to the baseline; no assertions)
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scoring import load_answers, load_rubric, score  # noqa: E402
+from scoring.engine import _overall, _question_score  # noqa: E402
+from scoring.report.charts import _svg  # noqa: E402
+from scoring.report.model import build_report  # noqa: E402
+from scoring.report.render import render_html, render_json, render_markdown, render_pdf  # noqa: E402
+
+
+def per_call(fn: Callable[[], object], repeat: int) -> float:
+    """Median seconds per call over ``repeat`` calls (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def first_call(statement: str) -> float:
+    """Seconds for one call in a fresh interpreter (imports and engine start included)."""
+    code = (
+        "import time, sys; sys.path.insert(0, %r)\n"
+        "from scoring import load_rubric, load_answers\n"
+        "from scoring.report.model import build_report\n"
+        "r = load_rubric(%r); a = load_answers(%r, r); rep = build_report(r, a)\n"
+        "t = time.perf_counter()\n"
+        "from scoring.report import render\n"
+        "%s\n"
+        "print(time.perf_counter() - t)\n"
+    ) % (
+        str(ROOT),
+        str(ROOT / "rubric/default.yaml"),
+        str(ROOT / "examples/invoice_extraction.yaml"),
+        statement,
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def main() -> None:
+    rubric = load_rubric(ROOT / "rubric" / "default.yaml")
+    examples = [load_answers(p, rubric) for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    partial = examples[0].model_copy(
+        update={"answers": dict(list(examples[0].answers.items())[::2])}
+    )
+
+    def score_all() -> None:
+        for answers in examples:
+            score(rubric, answers)
+
+    counted = [
+        {
+            q: _question_score(rubric.questions_by_id[q], v)
+            for q, v in a.answers.items()
+            if v != "unknown"
+        }
+        for a in examples
+    ]
+
+    def bare_mean() -> None:
+        for values in counted:
+            _overall(rubric, values)
+
+    full = per_call(score_all, 200) / len(examples)
+    base = per_call(bare_mean, 200) / len(examples)
+    half = per_call(lambda: score(rubric, partial), 50)
+    print("Scoring (default rubric, 40 questions)")
+    print(
+        f"  full score() with explanations     {1 / full:10.0f} assessments/s  ({full * 1e3:.2f} ms)"
+    )
+    print(
+        f"  half answered (verdict-range bound) {1 / half:10.0f} assessments/s  ({half * 1e3:.2f} ms)"
+    )
+    print(
+        f"  baseline: bare weighted mean        {1 / base:10.0f} assessments/s  ({base * 1e3:.3f} ms)"
+    )
+    print(f"  ratio full / baseline               {full / base:10.1f}x")
+
+    report = build_report(rubric, examples[1])
+    baseline = per_call(lambda: render_json(report), 50)
+    print("\nExports (warm, median per call; baseline = JSON export of the same report)")
+    print("  charts are redrawn on every call here (cache cleared), as for a new report")
+    print(f"  baseline JSON      {baseline * 1e3:8.2f} ms")
+    for name, fn, n in (
+        ("Markdown", lambda: render_markdown(report), 50),
+        ("HTML", lambda: (_svg.cache_clear(), render_html(report)), 20),
+        ("PDF", lambda: (_svg.cache_clear(), render_pdf(report)), 20),
+        ("PDF after HTML", lambda: render_pdf(report), 20),
+    ):
+        t = per_call(fn, n)
+        print(f"  {name:<10}         {t * 1e3:8.2f} ms   {t / baseline:8.1f}x baseline")
+
+    print("\nFirst call in a fresh process (imports, chart engine start)")
+    cold_json = first_call("render.render_json(rep)")
+    print(f"  baseline JSON      {cold_json * 1e3:8.1f} ms")
+    for name, stmt in (
+        ("Markdown", "render.render_markdown(rep)"),
+        ("HTML", "render.render_html(rep)"),
+        ("PDF", "render.render_pdf(rep)"),
+    ):
+        t = first_call(stmt)
+        print(f"  {name:<10}         {t * 1e3:8.1f} ms   {t / cold_json:8.1f}x baseline")
+
+
+if __name__ == "__main__":
+    main()
