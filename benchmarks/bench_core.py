@@ -36,15 +36,15 @@ def per_call(fn: Callable[[], object], repeat: int) -> float:
 def first_call(statement: str) -> float:
     """Seconds for one call in a fresh interpreter (imports and engine start included)."""
     code = (
-        "import time, sys; sys.path.insert(0, %r)\n"
+        "import time, sys; sys.path.insert(0, {!r})\n"
         "from scoring import load_rubric, load_answers\n"
         "from scoring.report.model import build_report\n"
-        "r = load_rubric(%r); a = load_answers(%r, r); rep = build_report(r, a)\n"
+        "r = load_rubric({!r}); a = load_answers({!r}, r); rep = build_report(r, a)\n"
         "t = time.perf_counter()\n"
         "from scoring.report import render\n"
-        "%s\n"
+        "{}\n"
         "print(time.perf_counter() - t)\n"
-    ) % (
+    ).format(
         str(ROOT),
         str(ROOT / "rubric/default.yaml"),
         str(ROOT / "examples/invoice_extraction.yaml"),
