@@ -113,3 +113,8 @@ def test_drivers_chart_spec_shows_drivers_with_signs(default_rubric: Rubric) -> 
     assert len(values) == expected
     assert {v["direction"] for v in values} == {"For adoption", "Against adoption"}
     assert all((v["points"] > 0) == (v["direction"] == "For adoption") for v in values)
+
+
+def test_pdf_is_byte_identical_for_the_same_report(default_rubric: Rubric) -> None:
+    report = build_report(default_rubric, _hostile(default_rubric))
+    assert render_pdf(report) == render_pdf(report.model_copy(deep=True))

@@ -7,6 +7,7 @@ as markup.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import threading
@@ -229,6 +230,12 @@ def render_pdf(report: Report) -> bytes:
         with _TYPST_LOCK:
             pdf: Any = compiler.compile(
                 input=source,
+                # The report date, not the clock: the same report gives the same bytes.
+                timestamp=int(
+                    dt.datetime.combine(
+                        dt.date.fromisoformat(report.generated), dt.time(), dt.UTC
+                    ).timestamp()
+                ),
                 sys_inputs={"report": json.dumps(data, ensure_ascii=False)},
                 pdf_tags=False,
             )
