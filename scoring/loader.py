@@ -16,12 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem, RubricError
-from .models import (
-    UNKNOWN,
-    Condition,
-    NumberQuestion,
-    Rubric,
-)
+from .models import UNKNOWN, Rubric
 from .source import Document, PathTuple, load_document, parse_document
 
 __all__ = [
@@ -53,13 +48,14 @@ def parse_rubric(text: str | bytes, file: str = "<rubric>") -> Rubric:
 
 
 def rubric_from_document(doc: Document) -> Rubric:
+    problems = list(_cross_checks(doc))
     try:
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
-        raise RubricError(translate_validation_error(exc, doc, Rubric)) from None
-    problems = list(_cross_checks(rubric, doc))
+        problems = translate_validation_error(exc, doc, Rubric) + problems
     if problems:
-        raise RubricError(problems)
+        unique = list(dict.fromkeys(problems))
+        raise RubricError(sorted(unique, key=lambda p: (p.line, p.column)))
     return rubric
 
 
@@ -260,56 +256,86 @@ def _model_for(real: list[Any], node: Any) -> type[BaseModel] | None:
 
 
 # --- checks across the document -------------------------------------------------------------
+#
+# These run on the raw data, guarding every access, so they report alongside pydantic's
+# shape errors in the same pass: a wrong type in one question does not hide a dangling
+# reference in another. Values of the wrong type are skipped here (pydantic names them).
 
 
-def _cross_checks(rubric: Rubric, doc: Document) -> Iterable[Problem]:
-    yield from _duplicates(doc, ["sections"], [s.id for s in rubric.sections], "section")
-    yield from _duplicates(doc, ["questions"], [q.id for q in rubric.questions], "question")
-    yield from _duplicates(doc, ["hard_rules"], [r.id for r in rubric.hard_rules], "hard rule")
-    yield from _duplicates(
-        doc, ["adaptation", "rules"], [r.id for r in rubric.adaptation.rules], "adaptation rule"
-    )
+def _items(data: Any, *keys: str) -> list[tuple[int, dict[str, Any]]]:
+    node = data
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, list):
+        return []
+    return [(i, item) for i, item in enumerate(node) if isinstance(item, dict)]
 
-    if rubric.thresholds.adapt > rubric.thresholds.recommend:
-        yield problem_at(
-            doc,
-            ["thresholds", "adapt"],
-            f"expected the adapt threshold ({rubric.thresholds.adapt:g}) to be at most the "
-            f"recommend threshold ({rubric.thresholds.recommend:g})",
-        )
-    if rubric.sections and all(s.weight == 0 for s in rubric.sections):
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _number(item: dict[str, Any], key: str) -> float | None:
+    value = item.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _choices(question: dict[str, Any]) -> list[str]:
+    key = "bands" if question.get("kind") == "number" else "options"
+    return [i for _, item in _items(question, key) if (i := _text(item, "id"))]
+
+
+def _cross_checks(doc: Document) -> Iterable[Problem]:
+    data = doc.data
+    sections = _items(data, "sections")
+    questions = _items(data, "questions")
+    for loc, noun in (
+        (("sections",), "section"),
+        (("questions",), "question"),
+        (("hard_rules",), "hard rule"),
+        (("adaptation", "rules"), "adaptation rule"),
+    ):
+        yield from _duplicates(doc, list(loc), _items(data, *loc), noun)
+    yield from _check_thresholds(doc)
+
+    weights = [w for _, s in sections if (w := _number(s, "weight")) is not None]
+    if weights and len(weights) == len(sections) and all(w == 0 for w in weights):
         yield problem_at(doc, ["sections"], "expected at least one section with a weight above 0")
 
-    section_ids = {s.id for s in rubric.sections}
-    earlier: dict[str, Any] = {}
-    per_section: dict[str, list[float]] = {s: [] for s in section_ids}
-    for qi, question in enumerate(rubric.questions):
-        base = ["questions", qi]
-        if question.section not in section_ids:
+    section_ids = [sid for _, s in sections if (sid := _text(s, "id"))]
+    all_ids = {qid for _, q in questions if (qid := _text(q, "id"))}
+    earlier: dict[str, dict[str, Any]] = {}
+    per_section: dict[str, list[float]] = {sid: [] for sid in section_ids}
+    for qi, question in questions:
+        base: list[Any] = ["questions", qi]
+        section = _text(question, "section")
+        if section is not None and section not in per_section:
             yield problem_at(
                 doc,
                 [*base, "section"],
-                f"unknown section {question.section!r}; expected one of: {', '.join(sorted(section_ids))}",
+                f"unknown section {section!r}; expected one of: {', '.join(sorted(section_ids))}",
             )
-        else:
-            per_section[question.section].append(question.weight)
-        if isinstance(question, NumberQuestion):
+        elif section is not None:
+            weight = _number(question, "weight")
+            per_section[section].append(1.0 if "weight" not in question else (weight or 0.0))
+        if question.get("kind") == "number":
             yield from _check_bands(doc, base, question)
         else:
-            yield from _duplicates(
-                doc, [*base, "options"], [o.id for o in question.options], "option"
-            )
-            for oi, option in enumerate(question.options):
-                if option.id == UNKNOWN:
+            options = _items(question, "options")
+            yield from _duplicates(doc, [*base, "options"], options, "option")
+            for oi, option in options:
+                if option.get("id") == UNKNOWN:
                     yield problem_at(
                         doc,
                         [*base, "options", oi, "id"],
                         f'{UNKNOWN!r} is reserved for "don\'t know"; choose another option id',
                     )
-        if question.show_if is not None:
-            target = question.show_if.question
+        show_if = question.get("show_if")
+        target = _text(show_if, "question") if isinstance(show_if, dict) else None
+        if isinstance(show_if, dict) and target is not None:
             if target not in earlier:
-                where = "later in the file" if target in rubric.questions_by_id else "not defined"
+                where = "later in the file" if target in all_ids else "not defined"
                 yield problem_at(
                     doc,
                     [*base, "show_if", "question"],
@@ -318,33 +344,63 @@ def _cross_checks(rubric: Rubric, doc: Document) -> Iterable[Problem]:
                 )
             else:
                 yield from _check_choices(
-                    doc, [*base, "show_if", "any_of"], earlier[target], question.show_if.any_of
+                    doc,
+                    [*base, "show_if", "any_of"],
+                    target,
+                    earlier[target],
+                    show_if.get("any_of"),
                 )
-        earlier[question.id] = question
+        if (qid := _text(question, "id")) is not None:
+            earlier.setdefault(qid, question)
 
-    for section in rubric.sections:
-        weights = per_section.get(section.id, [])
-        si = rubric.sections.index(section)
-        if not weights:
-            yield problem_at(doc, ["sections", si], f"section {section.id!r} has no questions")
-        elif all(w == 0 for w in weights):
+    for si, section_item in sections:
+        sid = _text(section_item, "id")
+        if sid is None or sid not in per_section:
+            continue
+        if not per_section[sid]:
+            yield problem_at(doc, ["sections", si], f"section {sid!r} has no questions")
+        elif all(w == 0 for w in per_section[sid]):
             yield problem_at(
                 doc,
                 ["sections", si],
                 "every question in this section has weight 0; expected at least one above 0",
             )
+        per_section[sid] = []  # a duplicated section id is reported once, above
 
-    for ri, rule in enumerate(rubric.hard_rules):
-        yield from _check_condition(doc, ["hard_rules", ri, "when"], rule.when, rubric, False)
-    for ri, arule in enumerate(rubric.adaptation.rules):
+    for ri, rule in _items(data, "hard_rules"):
         yield from _check_condition(
-            doc, ["adaptation", "rules", ri, "when"], arule.when, rubric, True
+            doc, ["hard_rules", ri, "when"], rule.get("when"), earlier, False
+        )
+    for ri, arule in _items(data, "adaptation", "rules"):
+        yield from _check_condition(
+            doc, ["adaptation", "rules", ri, "when"], arule.get("when"), earlier, True
         )
 
 
-def _duplicates(doc: Document, loc: list[Any], ids: list[str], noun: str) -> Iterable[Problem]:
+def _check_thresholds(doc: Document) -> Iterable[Problem]:
+    thresholds = doc.data.get("thresholds")
+    if not isinstance(thresholds, dict):
+        return
+    adapt, recommend = _number(thresholds, "adapt"), _number(thresholds, "recommend")
+    if adapt is None or recommend is None or not (0 <= adapt <= 100 and 0 <= recommend <= 100):
+        return
+    if adapt > recommend:
+        yield problem_at(
+            doc,
+            ["thresholds", "adapt"],
+            f"expected the adapt threshold ({adapt:g}) to be at most the "
+            f"recommend threshold ({recommend:g})",
+        )
+
+
+def _duplicates(
+    doc: Document, loc: list[Any], items: list[tuple[int, dict[str, Any]]], noun: str
+) -> Iterable[Problem]:
     first: dict[str, int] = {}
-    for index, item_id in enumerate(ids):
+    for index, item in items:
+        item_id = _text(item, "id")
+        if item_id is None:
+            continue
         if item_id in first:
             line = doc.position((*loc, first[item_id]))[0]
             yield problem_at(
@@ -356,64 +412,69 @@ def _duplicates(doc: Document, loc: list[Any], ids: list[str], noun: str) -> Ite
             first[item_id] = index
 
 
-def _check_bands(doc: Document, base: list[Any], question: NumberQuestion) -> Iterable[Problem]:
-    yield from _duplicates(doc, [*base, "bands"], [b.id for b in question.bands], "band")
-    previous = question.minimum
-    last = len(question.bands) - 1
-    for bi, band in enumerate(question.bands):
-        if bi < last and band.below is None:
+def _check_bands(doc: Document, base: list[Any], question: dict[str, Any]) -> Iterable[Problem]:
+    bands = _items(question, "bands")
+    yield from _duplicates(doc, [*base, "bands"], bands, "band")
+    previous = _number(question, "minimum") or 0.0
+    last = len(bands) - 1
+    for position, (bi, band) in enumerate(bands):
+        below = _number(band, "below")
+        if position < last and "below" not in band:
             yield problem_at(
                 doc,
                 [*base, "bands", bi],
                 "missing required key 'below' (only the last band may leave it out)",
             )
-        elif bi == last and band.below is not None:
+        elif position == last and "below" in band:
             yield problem_at(
                 doc,
                 [*base, "bands", bi, "below"],
                 "the last band must leave out 'below' so every number falls in a band",
             )
-        elif band.below is not None:
-            if band.below <= previous:
+        elif below is not None:
+            if below <= previous:
                 yield problem_at(
                     doc,
                     [*base, "bands", bi, "below"],
                     f"expected bands in increasing order: 'below' must be more than {previous:g}, "
-                    f"found {band.below:g}",
+                    f"found {below:g}",
                 )
-            previous = band.below
-
-
-def _choice_ids(question: Any) -> list[str]:
-    if isinstance(question, NumberQuestion):
-        return [b.id for b in question.bands]
-    return [o.id for o in question.options]
+            previous = below
 
 
 def _check_choices(
-    doc: Document, loc: list[Any], question: Any, chosen: list[str]
+    doc: Document, loc: list[Any], question_id: str, question: dict[str, Any], chosen: Any
 ) -> Iterable[Problem]:
-    known = _choice_ids(question)
+    if not isinstance(chosen, list):
+        return
+    known = _choices(question)
     for index, option_id in enumerate(chosen):
-        if option_id not in known:
+        if isinstance(option_id, str) and option_id not in known:
             yield problem_at(
                 doc,
                 [*loc, index],
-                f"question {question.id!r} has no option {option_id!r}; "
+                f"question {question_id!r} has no option {option_id!r}; "
                 f"expected one of: {', '.join(known)}",
             )
 
 
 def _check_condition(
-    doc: Document, loc: list[Any], condition: Condition, rubric: Rubric, verdict_allowed: bool
+    doc: Document,
+    loc: list[Any],
+    condition: Any,
+    questions: dict[str, dict[str, Any]],
+    verdict_allowed: bool,
 ) -> Iterable[Problem]:
-    if (condition.all is None) == (condition.any is None):
+    if not isinstance(condition, dict):
+        return
+    present = [k for k in ("all", "any") if k in condition]
+    if len(present) != 1:
         yield problem_at(doc, loc, "expected exactly one of 'all' or 'any'")
         return
-    key = "all" if condition.all is not None else "any"
-    for ci, clause in enumerate(condition.clauses):
+    key = present[0]
+    for ci, clause in _items(condition, key):
         here = [*loc, key, ci]
-        if clause.verdict is not None:
+        if "verdict" in clause:
             if not verdict_allowed:
                 yield problem_at(
                     doc,
@@ -421,21 +482,24 @@ def _check_condition(
                     "a hard rule cannot depend on the verdict it caps; "
                     "expected a clause with 'question' and 'any_of'",
                 )
-            if clause.question is not None or clause.any_of is not None:
+            if "question" in clause or "any_of" in clause:
                 yield problem_at(
                     doc, here, "expected either 'verdict' or 'question' with 'any_of', not both"
                 )
             continue
-        if clause.question is None or clause.any_of is None:
-            missing = "question" if clause.question is None else "any_of"
-            yield problem_at(doc, here, f"missing required key {missing!r}")
-            continue
-        target = rubric.questions_by_id.get(clause.question)
+        for required in ("question", "any_of"):
+            if required not in clause:
+                yield problem_at(doc, here, f"missing required key {required!r}")
+        target = _text(clause, "question")
         if target is None:
+            continue
+        if target not in questions:
             yield problem_at(
                 doc,
                 [*here, "question"],
-                f"unknown question {clause.question!r}; expected the id of a question in this rubric",
+                f"unknown question {target!r}; expected the id of a question in this rubric",
             )
         else:
-            yield from _check_choices(doc, [*here, "any_of"], target, clause.any_of)
+            yield from _check_choices(
+                doc, [*here, "any_of"], target, questions[target], clause.get("any_of")
+            )
