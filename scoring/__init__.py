@@ -3,8 +3,15 @@
 Never imports streamlit. The public API is what ``__all__`` lists.
 """
 
-from .answers import Answers, answers_from_data, answers_to_yaml, load_answers, parse_answers
-from .engine import ScoreResult, policy_stamp, score
+from .answers import (
+    Answers,
+    answers_from_data,
+    answers_to_yaml,
+    load_answers,
+    parse_answers,
+    usable_answers,
+)
+from .engine import ScoreResult, policy_stamp, score, visible_questions
 from .errors import (
     AdvisorError,
     AnswersError,
@@ -38,4 +45,6 @@ __all__ = [
     "parse_rubric",
     "policy_stamp",
     "score",
+    "usable_answers",
+    "visible_questions",
 ]

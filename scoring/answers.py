@@ -38,6 +38,7 @@ __all__ = [
     "answers_to_yaml",
     "load_answers",
     "parse_answers",
+    "usable_answers",
 ]
 
 AnswerValue = str | list[str] | int | float
@@ -66,6 +67,26 @@ def parse_answers(text: str | bytes, rubric: Rubric, file: str = "<answers>") ->
 def answers_from_data(data: Mapping[str, Any], rubric: Rubric, file: str = "<answers>") -> Answers:
     """Check answers held in memory (e.g. the app's session) against ``rubric``."""
     return _from_document(Document(data=dict(data), file=file), rubric)
+
+
+def usable_answers(
+    rubric: Rubric, title: str, answers: Mapping[str, Any], notes: Mapping[str, str]
+) -> tuple[Answers, list[Problem]]:
+    """The answers that fit ``rubric`` and the problems of those set aside.
+
+    The app keeps every answer a person gave; when the active policy changes, answers to
+    questions the new policy lacks are set aside for scoring rather than lost.
+    """
+    doc = Document(data={"answers": dict(answers)}, file="")
+    kept: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for question_id, value in answers.items():
+        found = _answer_problems(rubric, question_id, value, doc)
+        problems.extend(found)
+        if not found:
+            kept[question_id] = value
+    kept_notes = {k: v for k, v in notes.items() if k in rubric.questions_by_id}
+    return Answers(title=title or "Untitled assessment", answers=kept, notes=kept_notes), problems
 
 
 def read_rubric_id(path: str | Path) -> str | None:
@@ -97,58 +118,74 @@ def _from_document(doc: Document, rubric: Rubric) -> Answers:
 def _check_against_rubric(answers: Answers, rubric: Rubric, doc: Document) -> Iterable[Problem]:
     by_id = rubric.questions_by_id
     for question_id, value in answers.answers.items():
-        loc = ["answers", question_id]
-        question = by_id.get(question_id)
-        if question is None:
-            yield problem_at(doc, loc, _unknown_question(question_id, by_id))
-            continue
-        if value == UNKNOWN:
-            if not question.allow_unknown:
-                yield problem_at(
+        yield from _answer_problems(rubric, question_id, value, doc)
+    for question_id in answers.notes:
+        if question_id not in by_id:
+            yield problem_at(doc, ["notes", question_id], _unknown_question(question_id, by_id))
+
+
+def _answer_problems(rubric: Rubric, question_id: str, value: Any, doc: Document) -> list[Problem]:
+    """What is wrong with one answer (empty when it fits its question)."""
+    by_id = rubric.questions_by_id
+    loc = ["answers", question_id]
+    question = by_id.get(question_id)
+    if question is None:
+        return [problem_at(doc, loc, _unknown_question(question_id, by_id))]
+    if value == UNKNOWN:
+        if not question.allow_unknown:
+            return [
+                problem_at(
                     doc, loc, 'this question does not accept "don\'t know"; expected an answer'
                 )
-            continue
-        if isinstance(question, NumberQuestion):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                yield problem_at(
-                    doc, loc, f"expected a number ({question.unit}), found {_shown(value)}"
-                )
-            elif value != value or value in (float("inf"), float("-inf")):
-                yield problem_at(doc, loc, f"expected a finite number, found {value!r}")
-            elif value < question.minimum:
-                yield problem_at(
+            ]
+        return []
+    if isinstance(question, NumberQuestion):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return [
+                problem_at(doc, loc, f"expected a number ({question.unit}), found {_shown(value)}")
+            ]
+        if value != value or value in (float("inf"), float("-inf")):
+            return [problem_at(doc, loc, f"expected a finite number, found {value!r}")]
+        if value < question.minimum:
+            return [
+                problem_at(
                     doc, loc, f"expected a number of at least {question.minimum:g}, found {value:g}"
                 )
-            elif question.maximum is not None and value > question.maximum:
-                yield problem_at(
+            ]
+        if question.maximum is not None and value > question.maximum:
+            return [
+                problem_at(
                     doc, loc, f"expected a number of at most {question.maximum:g}, found {value:g}"
                 )
-            continue
-        option_ids = [o.id for o in question.options]
-        if isinstance(question, MultipleChoiceQuestion):
-            chosen = [value] if isinstance(value, str) else value
-            if not isinstance(chosen, list):
-                yield problem_at(doc, loc, f"expected a list of option ids, found {_shown(value)}")
-                continue
-            if not chosen:
-                yield problem_at(doc, loc, "expected at least one option id, found an empty list")
-            for index, option_id in enumerate(chosen):
-                if option_id not in option_ids:
-                    yield problem_at(
+            ]
+        return []
+    option_ids = [o.id for o in question.options]
+    if isinstance(question, MultipleChoiceQuestion):
+        chosen = [value] if isinstance(value, str) else value
+        if not isinstance(chosen, list):
+            return [problem_at(doc, loc, f"expected a list of option ids, found {_shown(value)}")]
+        problems = []
+        if not chosen:
+            problems.append(
+                problem_at(doc, loc, "expected at least one option id, found an empty list")
+            )
+        for index, option_id in enumerate(chosen):
+            if option_id not in option_ids:
+                problems.append(
+                    problem_at(
                         doc,
                         [*loc, index] if isinstance(value, list) else loc,
                         _unknown_option(option_id, option_ids, question.allow_unknown),
                     )
-            if len(set(chosen)) != len(chosen):
-                yield problem_at(doc, loc, "an option id appears twice; expected each once")
-            continue
-        if not isinstance(value, str):
-            yield problem_at(doc, loc, f"expected one option id, found {_shown(value)}")
-        elif value not in option_ids:
-            yield problem_at(doc, loc, _unknown_option(value, option_ids, question.allow_unknown))
-    for question_id in answers.notes:
-        if question_id not in by_id:
-            yield problem_at(doc, ["notes", question_id], _unknown_question(question_id, by_id))
+                )
+        if len({str(c) for c in chosen}) != len(chosen):
+            problems.append(problem_at(doc, loc, "an option id appears twice; expected each once"))
+        return problems
+    if not isinstance(value, str):
+        return [problem_at(doc, loc, f"expected one option id, found {_shown(value)}")]
+    if value not in option_ids:
+        return [problem_at(doc, loc, _unknown_option(value, option_ids, question.allow_unknown))]
+    return []
 
 
 def _unknown_question(question_id: str, by_id: Mapping[str, Any]) -> str:

@@ -80,8 +80,10 @@ def build_report(
         thresholds={"recommend": rubric.thresholds.recommend, "adapt": rubric.thresholds.adapt},
         result=result,
         rows=_rows(rubric, answers, result),
-        answers=dict(answers.answers),
-        notes=dict(answers.notes),
+        # Rubric order, not the order answers were given in: the app and the CLI
+        # produce the same bytes for the same answers.
+        answers={q.id: answers.answers[q.id] for q in rubric.questions if q.id in answers.answers},
+        notes={q.id: answers.notes[q.id] for q in rubric.questions if q.id in answers.notes},
     )
 
 
