@@ -1,14 +1,231 @@
-"""The app starts and shows the active policy (the full app arrives with issue 3)."""
+"""AppTest: every page, the full journey, uploads, conditional questions, the policy editor."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from scoring import Answers, Rubric, load_answers, load_rubric
+from scoring.cli import main
+from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
 
 from .conftest import ROOT
 
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
 
-def test_app_runs_and_names_the_policy() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py")).run(timeout=30)
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
     assert not at.exception
-    assert at.title[0].value == "Adoption Advisor"
-    assert "default v1.0.0" in at.caption[0].value
+    return at
+
+
+def _set(at: AppTest, question: Any, value: Any) -> None:
+    key = f"answer__{question.id}"
+    if value == UNKNOWN and isinstance(question, MultipleChoiceQuestion | NumberQuestion):
+        at.checkbox(key=f"unknown__{question.id}").check().run()
+    elif isinstance(question, MultipleChoiceQuestion):
+        at.multiselect(key=key).set_value(list(value)).run()
+    elif isinstance(question, NumberQuestion):
+        at.number_input(key=key).set_value(float(value)).run()
+    else:
+        at.radio(key=key).set_value(value).run()
+    assert not at.exception
+
+
+def fill_through_widgets(at: AppTest, rubric: Rubric, answers: Answers) -> None:
+    """Answer every question the way a person would: section by section, clicking Next."""
+    for step, section in enumerate(rubric.sections):
+        assert at.session_state["aa_step"] == step
+        for question in rubric.questions:
+            if question.section == section.id and question.id in answers.answers:
+                _set(at, question, answers.answers[question.id])
+        for question_id, note in answers.notes.items():
+            if rubric.questions_by_id[question_id].section == section.id:
+                at.text_input(key=f"note__{question_id}").input(note).run()
+        if step < len(rubric.sections) - 1:
+            at.button(key="nav_next").click().run()
+
+
+def _page_verdict(at: AppTest) -> str:
+    badges = [m.value for m in at.markdown if 'role="status"' in m.value]
+    assert len(badges) == 1
+    match = re.search(r"Verdict: (RECOMMEND|ADAPT|AVOID)</div>", badges[0])
+    assert match, badges[0]
+    return match.group(1).lower()
+
+
+def test_every_page_runs(app: AppTest) -> None:
+    assert app.title[0].value == "Assess a use case"
+    assert app.radio(key="answer__use_pattern").label
+    app.switch_page("ui/report.py").run()
+    assert not app.exception
+    assert "Answer at least one question" in app.info[0].value
+    app.switch_page("ui/policy.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Policy"
+    sidebar = " ".join(m.value for m in app.sidebar.markdown)
+    assert "`default` version 1.0.0" in sidebar
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_full_journey_matches_the_cli(
+    example: Path, app: AppTest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = load_answers(example, DEFAULT)
+    app.text_input(key="title_input").input(answers.title).run()
+    fill_through_widgets(app, DEFAULT, answers)
+    assert app.session_state["aa_answers"] == answers.answers
+    assert app.session_state["aa_notes"] == answers.notes
+
+    app.switch_page("ui/report.py").run()
+    assert not app.exception
+    assert main(["score", str(example.relative_to(ROOT))]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert _page_verdict(app) == cli["verdict"]
+    assert f"Score {cli['score']:.1f} / 100" in " ".join(m.value for m in app.markdown)
+    assert len(app.get("vega_lite_chart")) == 2
+
+
+def test_answers_survive_moving_between_steps_and_pages(app: AppTest) -> None:
+    app.radio(key="answer__use_pattern").set_value("classify_extract").run()
+    app.text_input(key="note__use_pattern").input("routing only").run()
+    app.button(key="nav_next").click().run()
+    app.button(key="nav_next").click().run()
+    app.switch_page("ui/policy.py").run()
+    app.switch_page("ui/assess.py").run()
+    app.button(key="nav_back").click().run()
+    app.button(key="nav_back").click().run()
+    assert app.radio(key="answer__use_pattern").value == "classify_extract"
+    assert app.text_input(key="note__use_pattern").value == "routing only"
+
+
+def test_jump_to_a_section_and_progress_counts_questions(app: AppTest) -> None:
+    app.radio(key="answer__use_pattern").set_value("classify_extract").run()
+    assert app.progress[0].proto.text.startswith("1 of 36 questions answered")
+    app.selectbox(key="jump_section").set_value(5).run()
+    assert app.header[0].value == "Incremental costs and risks"
+    assert app.session_state["aa_step"] == 5
+
+
+def test_conditional_question_appears_and_hidden_answer_does_not_count(app: AppTest) -> None:
+    app.selectbox(key="jump_section").set_value(5).run()
+    assert not any(r.key == "answer__provider_terms" for r in app.radio)
+    app.radio(key="answer__hosting").set_value("external_api").run()
+    app.radio(key="answer__provider_terms").set_value("negotiated").run()
+    app.switch_page("ui/report.py").run()
+    with_terms = [m.value for m in app.markdown if "Score" in m.value][0]
+
+    app.switch_page("ui/assess.py").run()
+    app.radio(key="answer__hosting").set_value("self_hosted").run()
+    assert not any(r.key == "answer__provider_terms" for r in app.radio)
+    assert app.session_state["aa_answers"]["provider_terms"] == "negotiated"  # kept, not lost
+    app.switch_page("ui/report.py").run()
+    badge = [m.value for m in app.markdown if "Score" in m.value][0]
+    # hosting alone: self_hosted scores 64 -> the section is 64.0, the overall 64.0
+    assert "Score 64.0 / 100" in badge and badge != with_terms
+    assert any("provider_terms" in c.value and "ignored" in c.value for c in app.caption)
+
+
+def test_bad_upload_shows_located_error_and_keeps_answers(app: AppTest) -> None:
+    app.radio(key="answer__use_pattern").set_value("internal_assistant").run()
+    bad = b"title: Broken\nanswers:\n  use_pattern: robots\n"
+    app.file_uploader(key="answers_upload").set_value(("bad.yaml", bad, "application/x-yaml")).run()
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert any("bad.yaml:3:3: answers → use_pattern: unknown option 'robots'" in e for e in errors)
+    assert app.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
+    assert app.radio(key="answer__use_pattern").value == "internal_assistant"
+
+
+def test_good_upload_replaces_answers_and_reseeds_widgets(app: AppTest) -> None:
+    content = (ROOT / "examples" / "sales_call_summaries.yaml").read_bytes()
+    app.file_uploader(key="answers_upload").set_value(
+        ("sales.yaml", content, "application/x-yaml")
+    ).run()
+    assert not app.exception
+    assert app.session_state["aa_title"] == "Sales-call summaries into the CRM"
+    assert app.radio(key="answer__use_pattern").value == "internal_assistant"
+    assert app.text_input(key="title_input").value == "Sales-call summaries into the CRM"
+    # the file stays in the uploader; a later edit must not be overwritten by it
+    app.radio(key="answer__use_pattern").set_value("classify_extract").run()
+    app.run()
+    assert app.session_state["aa_answers"]["use_pattern"] == "classify_extract"
+
+
+def _load_example(app: AppTest, name: str) -> None:
+    content = (ROOT / "examples" / name).read_bytes()
+    app.file_uploader(key="answers_upload").set_value((name, content, "application/x-yaml")).run()
+
+
+def test_policy_edit_changes_the_preview(app: AppTest) -> None:
+    _load_example(app, "invoice_extraction.yaml")
+    app.switch_page("ui/policy.py").run()
+    badges = [m.value for m in app.markdown if 'role="status"' in m.value]
+    assert len(badges) == 2 and badges[0] == badges[1]  # no edit yet
+    assert "Verdict: ADAPT" in badges[0]
+    app.number_input(key="pol_th_recommend").set_value(60.0).run()
+    assert not app.exception
+    badges = [m.value for m in app.markdown if 'role="status"' in m.value]
+    assert "Verdict: ADAPT" in badges[0] and "Verdict: RECOMMEND" in badges[1]
+    assert "v1.0.1" in badges[1]
+    app.number_input(key="pol_sw_expertise").set_value(5.0).run()
+    table = app.dataframe[0].value
+    assert "Expertise" in list(table["Section"])
+
+
+def test_policy_edit_errors_name_the_field(app: AppTest) -> None:
+    _load_example(app, "invoice_extraction.yaml")
+    app.switch_page("ui/policy.py").run()
+    app.number_input(key="pol_th_adapt").set_value(90.0).run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "thresholds → adapt: expected the adapt threshold (90) to be at most" in errors
+
+
+def test_hard_rule_switch_and_apply(app: AppTest) -> None:
+    _load_example(app, "credit_limit_decisions.yaml")
+    app.switch_page("ui/policy.py").run()
+    for rule in (
+        "automated_high_stakes",
+        "explanations_for_automated_decisions",
+        "no_evaluation_plan",
+    ):
+        app.toggle(key=f"pol_rule_{rule}").set_value(False).run()
+    badges = [m.value for m in app.markdown if 'role="status"' in m.value]
+    assert "Verdict: AVOID" in badges[0] and "Verdict: ADAPT" in badges[1]
+    apply = [b for b in app.button if b.label == "Use the edited policy in this session"][0]
+    apply.click().run()
+    assert not app.exception
+    sidebar = " ".join(m.value for m in app.sidebar.markdown)
+    assert "`default` version 1.0.1" in sidebar
+
+
+def test_policy_upload_bad_file_keeps_active_policy(app: AppTest) -> None:
+    app.switch_page("ui/policy.py").run()
+    broken = (ROOT / "tests/data/broken/rubric/17_thresholds_out_of_order.yaml").read_bytes()
+    app.file_uploader(key="pol_upload").set_value(("mine.yaml", broken, "application/x-yaml")).run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert "mine.yaml:7:3: thresholds → adapt" in errors
+    assert app.session_state["aa_policy"].id == "default"
+
+
+def test_policy_upload_and_reset(app: AppTest) -> None:
+    app.switch_page("ui/policy.py").run()
+    small = (ROOT / "tests/data/small_rubric.yaml").read_bytes()
+    app.file_uploader(key="pol_upload").set_value(("small.yaml", small, "application/x-yaml")).run()
+    assert app.session_state["aa_policy"].id == "small"
+    app.switch_page("ui/assess.py").run()
+    assert app.header[0].value == "Value"
+    app.switch_page("ui/policy.py").run()
+    [b for b in app.button if b.label == "Reset to the shipped default"][0].click().run()
+    assert app.session_state["aa_policy"].id == "default"

@@ -1,0 +1,126 @@
+"""Policy editing as pure functions: apply weight/threshold/rule edits, bump the version,
+write the rubric back to YAML, and compare two results section by section."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from .engine import ScoreResult
+from .loader import rubric_from_document
+from .models import Rubric
+from .source import Document
+
+__all__ = [
+    "PolicyEdits",
+    "SectionChange",
+    "apply_edits",
+    "bump_version",
+    "rubric_to_yaml",
+    "section_changes",
+]
+
+EDITOR = "policy editor"
+
+
+class PolicyEdits(BaseModel):
+    """What the policy editor can change; anything left out keeps the rubric's value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recommend: float | None = None
+    adapt: float | None = None
+    section_weights: dict[str, float] = Field(default_factory=dict)
+    question_weights: dict[str, float] = Field(default_factory=dict)
+    rules_enabled: dict[str, bool] = Field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return self == PolicyEdits()
+
+
+def bump_version(version: str) -> str:
+    """``1.0.0`` -> ``1.0.1``; ``2`` -> ``3``; ``draft`` -> ``draft.1``."""
+    match = re.match(r"^(.*?)(\d+)$", version)
+    if match:
+        return f"{match.group(1)}{int(match.group(2)) + 1}"
+    return f"{version}.1"
+
+
+def apply_edits(rubric: Rubric, edits: PolicyEdits, *, bump: bool = True) -> Rubric:
+    """The rubric with ``edits`` applied and validated like a file.
+
+    Raises :class:`RubricError` naming the field (``thresholds → adapt``,
+    ``section 'expertise' → weight``) when the result is not a valid rubric.
+    """
+    raw: dict[str, Any] = rubric.model_dump(mode="json", exclude_none=True)
+    if edits.recommend is not None:
+        raw["thresholds"]["recommend"] = edits.recommend
+    if edits.adapt is not None:
+        raw["thresholds"]["adapt"] = edits.adapt
+    for section in raw["sections"]:
+        if section["id"] in edits.section_weights:
+            section["weight"] = edits.section_weights[section["id"]]
+    for question in raw["questions"]:
+        if question["id"] in edits.question_weights:
+            question["weight"] = edits.question_weights[question["id"]]
+    for rule in raw["hard_rules"]:
+        if rule["id"] in edits.rules_enabled:
+            rule["enabled"] = edits.rules_enabled[rule["id"]]
+    if bump and not edits.is_empty():
+        raw["version"] = bump_version(rubric.version)
+    # Widgets give floats; the strict rubric model accepts them, and ints stay ints.
+    return rubric_from_document(Document(data=raw, file=EDITOR))
+
+
+def rubric_to_yaml(rubric: Rubric) -> str:
+    """The rubric as a YAML file that ``adoption-advisor validate`` accepts."""
+    data = rubric.model_dump(mode="json", exclude_none=True)
+    header = "# yaml-language-server: $schema=rubric.schema.json\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+class SectionChange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    before: float | None
+    after: float | None
+    weight_before: float
+    weight_after: float
+    points_before: float
+    points_after: float
+
+    @property
+    def moved(self) -> bool:
+        return (
+            self.before != self.after
+            or self.weight_before != self.weight_after
+            or abs(self.points_after - self.points_before) >= 0.01
+        )
+
+
+def section_changes(before: ScoreResult, after: ScoreResult) -> list[SectionChange]:
+    """Per section: score, weight and contribution under two results (same section ids)."""
+    after_by_id = {s.id: s for s in after.sections}
+    changes = []
+    for old in before.sections:
+        new = after_by_id.get(old.id)
+        if new is None:
+            continue
+        changes.append(
+            SectionChange(
+                id=old.id,
+                title=old.title,
+                before=old.score,
+                after=new.score,
+                weight_before=old.weight,
+                weight_after=new.weight,
+                points_before=old.points,
+                points_after=new.points,
+            )
+        )
+    return changes

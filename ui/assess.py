@@ -1,0 +1,267 @@
+"""Assess: the guided questionnaire, one step per rubric section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from scoring import AdvisorError, answers_to_yaml, parse_answers, visible_questions
+from scoring.models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion
+from ui import state
+from ui.common import run_page, show_problems
+
+DONT_KNOW = "Don't know"
+
+
+def _progress(rubric: Any, shown: list[str]) -> tuple[int, int]:
+    answers = state.answers()
+    done = sum(1 for q in shown if q in answers)
+    return done, len(shown)
+
+
+def _section_label(index: int, section: Any, shown: list[str], rubric: Any) -> str:
+    ids = [q for q in shown if rubric.questions_by_id[q].section == section.id]
+    done = sum(1 for q in ids if q in state.answers())
+    mark = "✓" if ids and done == len(ids) else f"{done}/{len(ids)}"
+    return f"{index + 1}. {section.title} — {mark}"
+
+
+# --- callbacks: widgets write into the session's answer store ---------------------------------
+
+
+def _on_choice(question_id: str) -> None:
+    state.set_answer(question_id, st.session_state[f"answer__{question_id}"])
+
+
+def _on_multi(question_id: str) -> None:
+    if st.session_state.get(f"unknown__{question_id}"):
+        state.set_answer(question_id, UNKNOWN)
+    else:
+        state.set_answer(question_id, list(st.session_state[f"answer__{question_id}"]))
+
+
+def _on_number(question_id: str) -> None:
+    if st.session_state.get(f"unknown__{question_id}"):
+        state.set_answer(question_id, UNKNOWN)
+        return
+    value = st.session_state[f"answer__{question_id}"]
+    if value is not None and float(value).is_integer():
+        value = int(value)
+    state.set_answer(question_id, value)
+
+
+def _on_note(question_id: str) -> None:
+    state.set_note(question_id, st.session_state[f"note__{question_id}"])
+
+
+def _on_title() -> None:
+    st.session_state[state.TITLE] = st.session_state["title_input"].strip() or "Untitled assessment"
+
+
+def _go(step: int) -> None:
+    st.session_state[state.STEP] = step
+
+
+def _on_jump() -> None:
+    st.session_state[state.STEP] = st.session_state["jump_section"]
+
+
+# --- one question -----------------------------------------------------------------------------
+
+
+def _seed(key: str, value: Any) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _question(number: int, question: AnyQuestion) -> None:
+    value = state.answers().get(question.id)
+    with st.container(border=True):
+        st.markdown(f"**{number}. {question.prompt}**")
+        st.caption(question.help)
+        key = f"answer__{question.id}"
+        if isinstance(question, MultipleChoiceQuestion):
+            _multiple(question, value, key)
+        elif isinstance(question, NumberQuestion):
+            _number(question, value, key)
+        else:
+            labels = {o.id: o.label for o in question.options} | {UNKNOWN: DONT_KNOW}
+            ids = [o.id for o in question.options] + ([UNKNOWN] if question.allow_unknown else [])
+            _seed(key, value if value in ids else None)
+            st.radio(
+                question.prompt,
+                ids,
+                key=key,
+                format_func=labels.__getitem__,
+                horizontal=question.kind == "scale",
+                label_visibility="collapsed",
+                on_change=_on_choice,
+                args=(question.id,),
+            )
+        _seed(f"note__{question.id}", state.notes().get(question.id, ""))
+        st.text_input(
+            f"Note on: {question.prompt}",
+            key=f"note__{question.id}",
+            placeholder="Add a note for the report (optional)",
+            label_visibility="collapsed",
+            on_change=_on_note,
+            args=(question.id,),
+        )
+
+
+def _multiple(question: MultipleChoiceQuestion, value: Any, key: str) -> None:
+    labels = {o.id: o.label for o in question.options}
+    unknown = value == UNKNOWN
+    _seed(key, list(value) if isinstance(value, list) else [])
+    st.multiselect(
+        question.prompt,
+        list(labels),
+        key=key,
+        format_func=labels.__getitem__,
+        placeholder="Choose one or more",
+        label_visibility="collapsed",
+        disabled=unknown,
+        on_change=_on_multi,
+        args=(question.id,),
+    )
+    if question.allow_unknown:
+        _seed(f"unknown__{question.id}", unknown)
+        st.checkbox(
+            DONT_KNOW, key=f"unknown__{question.id}", on_change=_on_multi, args=(question.id,)
+        )
+
+
+def _number(question: NumberQuestion, value: Any, key: str) -> None:
+    unknown = value == UNKNOWN
+    _seed(key, float(value) if isinstance(value, int | float) else None)
+    st.number_input(
+        f"{question.prompt} ({question.unit})",
+        key=key,
+        min_value=float(question.minimum),
+        max_value=float(question.maximum) if question.maximum is not None else None,
+        step=1.0,
+        format="%g",
+        placeholder=question.unit,
+        disabled=unknown,
+        on_change=_on_number,
+        args=(question.id,),
+    )
+    if question.allow_unknown:
+        _seed(f"unknown__{question.id}", unknown)
+        st.checkbox(
+            DONT_KNOW, key=f"unknown__{question.id}", on_change=_on_number, args=(question.id,)
+        )
+
+
+# --- import / export --------------------------------------------------------------------------
+
+
+def _import_export() -> None:
+    rubric = state.policy()
+    with st.expander("Import or export answers"):
+        usable, _ = state.current_answers()
+        exported = usable.model_copy(update={"rubric": rubric.id})
+        st.download_button(
+            "Download answers (YAML)",
+            data=lambda: answers_to_yaml(exported),
+            file_name="answers.yaml",
+            mime="application/x-yaml",
+            on_click="ignore",
+        )
+        upload = st.file_uploader(
+            "Upload an answers file (YAML or JSON)",
+            type=["yaml", "yml", "json"],
+            key="answers_upload",
+        )
+        if upload is not None and st.session_state.get("aa_upload_seen") != upload.file_id:
+            st.session_state["aa_upload_seen"] = upload.file_id
+            try:
+                loaded = parse_answers(upload.getvalue(), rubric, upload.name)
+            except AdvisorError as exc:
+                st.session_state["aa_upload_error"] = exc.problems
+            else:
+                st.session_state.pop("aa_upload_error", None)
+                state.replace_all(loaded)
+                st.session_state["aa_upload_ok"] = (upload.name, len(loaded.answers))
+                st.rerun()
+        if upload is None:
+            st.session_state.pop("aa_upload_seen", None)
+        if problems := st.session_state.get("aa_upload_error"):
+            show_problems("The file was not loaded; your current answers are unchanged.", problems)
+        if ok := st.session_state.pop("aa_upload_ok", None):
+            st.success(f"Loaded {ok[1]} answers from {ok[0]}.")
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def render() -> None:
+    rubric = state.policy()
+    sections = rubric.sections
+    shown = visible_questions(rubric, state.answers())
+    step = min(max(int(st.session_state[state.STEP]), 0), len(sections) - 1)
+
+    st.title("Assess a use case")
+    _seed("title_input", state.title())
+    st.text_input("Assessment title", key="title_input", on_change=_on_title)
+
+    done, total = _progress(rubric, shown)
+    st.progress(done / total if total else 0.0, text=f"{done} of {total} questions answered")
+
+    st.session_state["jump_section"] = step
+    # Labels computed now: format_func may also be called outside this run.
+    labels = [_section_label(i, s, shown, rubric) for i, s in enumerate(sections)]
+    st.selectbox(
+        "Go to section",
+        range(len(sections)),
+        key="jump_section",
+        format_func=labels.__getitem__,
+        on_change=_on_jump,
+    )
+
+    section = sections[step]
+    st.header(section.title)
+    st.write(section.description)
+    in_section = [
+        rubric.questions_by_id[q] for q in shown if rubric.questions_by_id[q].section == section.id
+    ]
+    open_prompts = [q.prompt for q in in_section if q.id not in state.answers()]
+    if open_prompts:
+        st.info("Still open in this section:\n" + "\n".join(f"- {p}" for p in open_prompts))
+    else:
+        st.success("Every question in this section is answered.")
+
+    number = sum(
+        1
+        for q in shown
+        if rubric.sections.index(rubric.sections_by_id[rubric.questions_by_id[q].section]) < step
+    )
+    for offset, question in enumerate(in_section, start=1):
+        _question(number + offset, question)
+
+    back, _, forward = st.columns([1, 4, 1])
+    back.button(
+        "← Back",
+        key="nav_back",
+        disabled=step == 0,
+        on_click=_go,
+        args=(step - 1,),
+        width="stretch",
+    )
+    if step < len(sections) - 1:
+        forward.button(
+            "Next →",
+            key="nav_next",
+            type="primary",
+            on_click=_go,
+            args=(step + 1,),
+            width="stretch",
+        )
+    else:
+        forward.page_link("ui/report.py", label="See the report →")
+
+    _import_export()
+
+
+run_page(render)

@@ -1,0 +1,175 @@
+"""Report: the verdict with its reasons, charts, and the four downloads."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+
+import streamlit as st
+
+from scoring.report.charts import drivers_chart, section_chart
+from scoring.report.model import Report, build_report
+from ui import state
+from ui.common import run_page, verdict_badge
+
+_FORMATS = (
+    ("pdf", "PDF", "application/pdf"),
+    ("html", "HTML", "text/html"),
+    ("md", "Markdown", "text/markdown"),
+    ("json", "JSON", "application/json"),
+)
+
+
+class _Job:
+    """Counts finished builds of one format. Streamlit runs the download callable on its own
+    thread (Streamlit commands inside it are ignored), so the rerun that the click starts
+    shows the spinner and waits here until a build newer than the one it saw has finished."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self._cond = threading.Condition()
+
+    def finish(self) -> None:
+        with self._cond:
+            self.finished += 1
+            self._cond.notify_all()
+
+    def wait_beyond(self, seen: int, timeout: float) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self.finished > seen, timeout)
+
+
+def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
+    def build() -> bytes:
+        from scoring.report.render import render  # imported on the first download only
+
+        try:
+            return render(report, fmt)
+        finally:
+            job.finish()
+
+    return build
+
+
+def _file_stem(title: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
+    return stem[:60] or "assessment"
+
+
+def _waiting(fmt: str, label: str, seen: int) -> None:
+    st.session_state["aa_waiting_download"] = (fmt, label, seen)
+
+
+def _downloads(report: Report) -> None:
+    st.subheader("Download")
+    jobs: dict[str, _Job] = st.session_state.setdefault(
+        "aa_download_jobs", {fmt: _Job() for fmt, _, _ in _FORMATS}
+    )
+    waiting = st.session_state.pop("aa_waiting_download", None)
+    if waiting is not None:
+        fmt, label, seen = waiting
+        with st.spinner(f"Making the {label} file…"):
+            jobs[fmt].wait_beyond(seen, timeout=60)
+    columns = st.columns(len(_FORMATS))
+    for column, (fmt, label, mime) in zip(columns, _FORMATS, strict=True):
+        column.download_button(
+            label,
+            data=_builder(report, fmt, jobs[fmt]),
+            file_name=f"{_file_stem(report.title)}.{fmt}",
+            mime=mime,
+            key=f"download_{fmt}",
+            on_click=_waiting,
+            args=(fmt, label, jobs[fmt].finished),
+            icon=":material/download:",
+            width="stretch",
+        )
+
+
+def render() -> None:
+    rubric = state.policy()
+    st.title("Report")
+    usable, set_aside = state.current_answers()
+    result = state.current_result()
+    if result is None:
+        st.info("Answer at least one question on the Assess page to see a verdict.")
+        st.page_link("ui/assess.py", label="Go to the questionnaire →")
+        return
+    report = build_report(rubric, usable, result)
+
+    vr = result.verdict_range
+    caption = f"{result.completeness.answered} of {result.completeness.shown} questions answered"
+    verdict_badge(result.verdict, result.score, caption)
+    st.write(report.verdict_meaning)
+    if vr.open_questions and vr.best != vr.worst:
+        st.warning(
+            f"{len(vr.open_questions)} questions are still open: once answered, the verdict could "
+            f"be anything from **{vr.worst.label}** to **{vr.best.label}**"
+            f"{'' if vr.exact else ' (an estimated bound)'}."
+        )
+    if set_aside:
+        st.warning(
+            f"{len(set_aside)} answers do not fit the active policy and are left out: "
+            + "; ".join(p.message for p in set_aside)
+        )
+
+    st.subheader("Why")
+    st.write(report.summary)
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**For adoption**")
+        for c in result.drivers_for:
+            st.markdown(f"- {c.prompt} — **{c.answer}** ({c.points:+.2f})")
+        if not result.drivers_for:
+            st.write("None")
+    with right:
+        st.markdown("**Against adoption**")
+        for c in result.drivers_against:
+            risk = f"  \n  _{c.risk}_" if c.risk else ""
+            st.markdown(f"- {c.prompt} — **{c.answer}** ({c.points:+.2f}){risk}")
+        if not result.drivers_against:
+            st.write("None")
+
+    if result.rules_applied:
+        st.subheader("Rules that capped the verdict")
+        for rule in result.rules_applied:
+            st.error(f"**{rule.title}** — caps at {rule.cap.label}.  \n{rule.reason}", icon="🔒")
+
+    st.subheader("Next steps")
+    st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(result.next_steps, 1)))
+    st.subheader("Adaptation advice")
+    st.markdown(f"**{result.adaptation.label}.** {result.adaptation.rationale}")
+
+    chart_left, chart_right = st.columns(2)
+    with chart_left:
+        st.altair_chart(section_chart(result, report.thresholds), theme=None)
+    with chart_right:
+        st.altair_chart(drivers_chart(result), theme=None)
+
+    _downloads(report)
+
+    with st.expander("Answers and notes", expanded=False):
+        st.dataframe(
+            [
+                {
+                    "Factor": row.section,
+                    "Question": row.prompt,
+                    "Answer": row.answer,
+                    "Status": row.status,
+                    "Points": row.points,
+                    "Note": row.note or "",
+                }
+                for row in report.rows
+            ],
+            hide_index=True,
+        )
+    p = result.policy
+    st.caption(
+        f"Policy {p.title} — id {p.id}, version {p.version}, SHA-256 {p.sha256} · generated {report.generated}"
+    )
+    for warning in result.warnings:
+        st.caption(f"Note: {warning}")
+
+
+run_page(render)
