@@ -122,14 +122,14 @@ def test_conditional_question_appears_and_hidden_answer_does_not_count(app: AppT
     app.radio(key="answer__hosting").set_value("external_api").run()
     app.radio(key="answer__provider_terms").set_value("negotiated").run()
     app.switch_page("ui/report.py").run()
-    with_terms = [m.value for m in app.markdown if "Score" in m.value][0]
+    with_terms = next(m.value for m in app.markdown if "Score" in m.value)
 
     app.switch_page("ui/assess.py").run()
     app.radio(key="answer__hosting").set_value("self_hosted").run()
     assert not any(r.key == "answer__provider_terms" for r in app.radio)
     assert app.session_state["aa_answers"]["provider_terms"] == "negotiated"  # kept, not lost
     app.switch_page("ui/report.py").run()
-    badge = [m.value for m in app.markdown if "Score" in m.value][0]
+    badge = next(m.value for m in app.markdown if "Score" in m.value)
     # hosting alone: self_hosted scores 64 -> the section is 64.0, the overall 64.0
     assert "Score 64.0 / 100" in badge and badge != with_terms
     assert any("provider_terms" in c.value and "ignored" in c.value for c in app.caption)
@@ -202,7 +202,7 @@ def test_hard_rule_switch_and_apply(app: AppTest) -> None:
         app.toggle(key=f"pol_rule_{rule}").set_value(False).run()
     badges = [m.value for m in app.markdown if 'role="status"' in m.value]
     assert "Verdict: AVOID" in badges[0] and "Verdict: ADAPT" in badges[1]
-    apply = [b for b in app.button if b.label == "Use the edited policy in this session"][0]
+    apply = next(b for b in app.button if b.label == "Use the edited policy in this session")
     apply.click().run()
     assert not app.exception
     sidebar = " ".join(m.value for m in app.sidebar.markdown)
@@ -227,5 +227,5 @@ def test_policy_upload_and_reset(app: AppTest) -> None:
     app.switch_page("ui/assess.py").run()
     assert app.header[0].value == "Value"
     app.switch_page("ui/policy.py").run()
-    [b for b in app.button if b.label == "Reset to the shipped default"][0].click().run()
+    next(b for b in app.button if b.label == "Reset to the shipped default").click().run()
     assert app.session_state["aa_policy"].id == "default"
