@@ -6,13 +6,13 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(page_title="Adoption Advisor", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Adoption Advisor", page_icon=":material/explore:", layout="wide")
 state.init()
 
 pages = [
-    st.Page("ui/assess.py", title="Assess", icon="📝", default=True),
-    st.Page("ui/report.py", title="Report", icon="📊"),
-    st.Page("ui/policy.py", title="Policy", icon="⚖️"),
+    st.Page("ui/assess.py", title="Assess", icon=":material/checklist:", default=True),
+    st.Page("ui/report.py", title="Report", icon=":material/summarize:"),
+    st.Page("ui/policy.py", title="Policy", icon=":material/tune:"),
 ]
 navigation = st.navigation(pages)
 

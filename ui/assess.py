@@ -228,9 +228,10 @@ def render() -> None:
     ]
     open_prompts = [q.prompt for q in in_section if q.id not in state.answers()]
     if open_prompts:
-        st.info("Still open in this section:\n" + "\n".join(f"- {p}" for p in open_prompts))
+        with st.expander(f"Still open in this section: {len(open_prompts)} of {len(in_section)}"):
+            st.markdown("\n".join(f"- {p}" for p in open_prompts))
     else:
-        st.success("Every question in this section is answered.")
+        st.success("Every question in this section is answered.", icon=":material/check:")
 
     number = sum(
         1

@@ -14,8 +14,6 @@ from scoring.report.charts import VERDICT_COLOURS
 
 log = logging.getLogger("adoption_advisor.ui")
 
-VERDICT_ICONS = {Verdict.RECOMMEND: "✅", Verdict.ADAPT: "🛠️", Verdict.AVOID: "⛔"}
-
 
 def run_page(render: Callable[[], None]) -> None:
     """Run a page; an unexpected error shows a friendly message, never a traceback.
@@ -35,13 +33,13 @@ def run_page(render: Callable[[], None]) -> None:
             "Something went wrong on this page. Your answers are kept — try the last "
             "step again, or download your answers from the Assess page to be safe. "
             f"(Details for support: {type(exc).__name__})",
-            icon="⚠️",
+            icon=":material/warning:",
         )
 
 
 def show_problems(heading: str, problems: Sequence[Problem]) -> None:
     lines = "\n".join(str(p) for p in problems)
-    st.error(f"{heading}\n\n```\n{lines}\n```", icon="🚫")
+    st.error(f"{heading}\n\n```\n{lines}\n```", icon=":material/error:")
 
 
 def verdict_badge(verdict: Verdict, score: float, caption: str = "") -> None:
@@ -51,7 +49,7 @@ def verdict_badge(verdict: Verdict, score: float, caption: str = "") -> None:
         f"""<div role="status" aria-label="Verdict: {verdict.label}" style="border-left: .5rem solid {colour};
         background: #f6f6f8; padding: .8rem 1rem; border-radius: .3rem; margin-bottom: .5rem;">
         <div style="font-size: 1.6rem; font-weight: 700; color: {colour};">
-        {VERDICT_ICONS[verdict]} Verdict: {verdict.label.upper()}</div>
+        Verdict: {verdict.label.upper()}</div>
         <div style="color: #333;">Score {score:.1f} / 100{(" · " + html.escape(caption)) if caption else ""}</div>
         </div>""",
         unsafe_allow_html=True,

@@ -134,7 +134,10 @@ def render() -> None:
     if result.rules_applied:
         st.subheader("Rules that capped the verdict")
         for rule in result.rules_applied:
-            st.error(f"**{rule.title}** — caps at {rule.cap.label}.  \n{rule.reason}", icon="🔒")
+            st.error(
+                f"**{rule.title}** — caps at {rule.cap.label}.  \n{rule.reason}",
+                icon=":material/lock:",
+            )
 
     st.subheader("Next steps")
     st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(result.next_steps, 1)))
