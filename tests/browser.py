@@ -15,8 +15,8 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from typing import IO
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("ADVISOR_CHROMIUM", "/usr/bin/chromium")
