@@ -18,7 +18,8 @@ navigation = st.navigation(pages)
 
 with st.sidebar:
     rubric = state.policy()
-    st.markdown(f"**Assessment**  \n{state.title()}")
+    st.markdown("**Assessment**")
+    st.text(state.title())  # user-written: shown as plain text, never as Markdown
     st.markdown(f"**Active policy**  \n`{rubric.id}` version {rubric.version}")
     st.caption(rubric.title)
 

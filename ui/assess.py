@@ -14,10 +14,12 @@ from ui.common import run_page, show_problems
 DONT_KNOW = "Don't know"
 
 
-def _progress(rubric: Any, shown: list[str]) -> tuple[int, int]:
+def _progress(shown: list[str]) -> tuple[int, int, int]:
+    """(answered, of which "don't know", shown): progress counts questions, not pages."""
     answers = state.answers()
     done = sum(1 for q in shown if q in answers)
-    return done, len(shown)
+    unknown = sum(1 for q in shown if answers.get(q) == UNKNOWN)
+    return done, unknown, len(shown)
 
 
 def _section_label(index: int, section: Any, shown: list[str], rubric: Any) -> str:
@@ -206,8 +208,11 @@ def render() -> None:
     _seed("title_input", state.title())
     st.text_input("Assessment title", key="title_input", on_change=_on_title)
 
-    done, total = _progress(rubric, shown)
-    st.progress(done / total if total else 0.0, text=f"{done} of {total} questions answered")
+    done, unknown, total = _progress(shown)
+    text = f"{done} of {total} questions answered"
+    if unknown:
+        text += f" ({unknown} marked “don't know”)"
+    st.progress(done / total if total else 0.0, text=text)
 
     st.session_state["jump_section"] = step
     # Labels computed now: format_func may also be called outside this run.

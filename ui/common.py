@@ -42,13 +42,14 @@ def show_problems(heading: str, problems: Sequence[Problem]) -> None:
     st.error(f"{heading}\n\n```\n{lines}\n```", icon=":material/error:")
 
 
-def verdict_badge(verdict: Verdict, score: float, caption: str = "") -> None:
-    """The verdict in words, with an icon and colour as extra cues (never colour alone)."""
+def verdict_badge(verdict: Verdict, score: float, caption: str = "", compact: bool = False) -> None:
+    """The verdict in words; the colour is an extra cue, never the only one."""
     colour = VERDICT_COLOURS[verdict]
+    size = "1.15rem" if compact else "1.6rem"
     st.markdown(
         f"""<div role="status" aria-label="Verdict: {verdict.label}" style="border-left: .5rem solid {colour};
         background: #f6f6f8; padding: .8rem 1rem; border-radius: .3rem; margin-bottom: .5rem;">
-        <div style="font-size: 1.6rem; font-weight: 700; color: {colour};">
+        <div style="font-size: {size}; font-weight: 700; color: {colour};">
         Verdict: {verdict.label.upper()}</div>
         <div style="color: #333;">Score {score:.1f} / 100{(" · " + html.escape(caption)) if caption else ""}</div>
         </div>""",

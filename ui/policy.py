@@ -198,7 +198,7 @@ def _preview(active: Rubric, edited: Rubric | None) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Before** (active policy)")
-        verdict_badge(before.verdict, before.score, f"{active.id} v{active.version}")
+        verdict_badge(before.verdict, before.score, f"{active.id} v{active.version}", compact=True)
     if edited is None:
         right.markdown("**After**")
         right.write("Fix the problems above to see the preview.")
@@ -206,7 +206,7 @@ def _preview(active: Rubric, edited: Rubric | None) -> None:
     after = score(edited, state.current_answers(edited)[0])
     with right:
         st.markdown("**After** (with your edits)")
-        verdict_badge(after.verdict, after.score, f"{edited.id} v{edited.version}")
+        verdict_badge(after.verdict, after.score, f"{edited.id} v{edited.version}", compact=True)
     moved = [c for c in section_changes(before, after) if c.moved]
     if not moved:
         st.caption("No section moved.")

@@ -62,7 +62,6 @@ def _waiting(fmt: str, label: str, seen: int) -> None:
 
 
 def _downloads(report: Report) -> None:
-    st.subheader("Download")
     jobs: dict[str, _Job] = st.session_state.setdefault(
         "aa_download_jobs", {fmt: _Job() for fmt, _, _ in _FORMATS}
     )
@@ -101,6 +100,7 @@ def render() -> None:
     caption = f"{result.completeness.answered} of {result.completeness.shown} questions answered"
     verdict_badge(result.verdict, result.score, caption)
     st.write(report.verdict_meaning)
+    _downloads(report)
     if vr.open_questions and vr.best != vr.worst:
         st.warning(
             f"{len(vr.open_questions)} questions are still open: once answered, the verdict could "
@@ -144,13 +144,9 @@ def render() -> None:
     st.subheader("Adaptation advice")
     st.markdown(f"**{result.adaptation.label}.** {result.adaptation.rationale}")
 
-    chart_left, chart_right = st.columns(2)
-    with chart_left:
-        st.altair_chart(section_chart(result, report.thresholds), theme=None)
-    with chart_right:
-        st.altair_chart(drivers_chart(result), theme=None)
-
-    _downloads(report)
+    # theme=None: the same look as in the HTML and PDF exports.
+    st.altair_chart(section_chart(result, report.thresholds), theme=None)
+    st.altair_chart(drivers_chart(result), theme=None)
 
     with st.expander("Answers and notes", expanded=False):
         st.dataframe(
