@@ -38,15 +38,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None) -> Iterator[str]:
-    """Yield the base URL of `streamlit run app.py` on 127.0.0.1; stop it afterwards."""
+def running_app(env: dict[str, str] | None = None, app_file: Path | None = None) -> Iterator[str]:
+    """Yield the base URL of `streamlit run app.py` (or ``app_file``) on 127.0.0.1."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(app_file or ROOT / "app.py"),
         "--server.headless",
         "true",
         "--server.address",

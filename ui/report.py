@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
+from scoring import ScoreResult
 from scoring.report.charts import drivers_chart, section_chart
 from scoring.report.model import Report, build_report
 from ui import state
@@ -85,6 +87,18 @@ def _downloads(report: Report) -> None:
         )
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _chart_specs(result_json: str, recommend: float, adapt: float) -> tuple[dict[str, Any], ...]:
+    """The two chart specs for a result. st.altair_chart would validate each spec against
+    the Vega-Lite schema on every rerun (~35 ms a chart); the tests validate these specs."""
+    result = ScoreResult.model_validate_json(result_json)
+    thresholds = {"recommend": recommend, "adapt": adapt}
+    return (
+        section_chart(result, thresholds).to_dict(validate=False),
+        drivers_chart(result).to_dict(validate=False),
+    )
+
+
 def render() -> None:
     rubric = state.policy()
     st.title("Report")
@@ -144,9 +158,12 @@ def render() -> None:
     st.subheader("Adaptation advice")
     st.markdown(f"**{result.adaptation.label}.** {result.adaptation.rationale}")
 
+    sections_spec, drivers_spec = _chart_specs(
+        result.model_dump_json(), report.thresholds["recommend"], report.thresholds["adapt"]
+    )
     # theme=None: the same look as in the HTML and PDF exports.
-    st.altair_chart(section_chart(result, report.thresholds), theme=None)
-    st.altair_chart(drivers_chart(result), theme=None)
+    st.vega_lite_chart(sections_spec, theme=None)
+    st.vega_lite_chart(drivers_spec, theme=None)
 
     with st.expander("Answers and notes", expanded=False):
         st.dataframe(
