@@ -10,9 +10,12 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from scoring.cli import main
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 
@@ -37,9 +40,13 @@ if (reason := _missing()) is not None:
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 
+# The same report date in the server and in the CLI run below (conftest sets it for tests).
+FIXED_DATE = {"SOURCE_DATE_EPOCH": "1795000000"}
+
+
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with running_app() as url:
+    with running_app(FIXED_DATE) as url:
         yield url
 
 
@@ -58,7 +65,7 @@ def page(base_url: str) -> Iterator[Page]:
         browser.close()
 
 
-def test_upload_answers_open_report_download_pdf(page: Page) -> None:
+def test_upload_answers_open_report_download_pdf(page: Page, tmp_path: Path) -> None:
     expect(page.get_by_role("heading", name="Assess a use case")).to_be_visible()
     page.get_by_text("Import or export answers").click()
     page.locator("input[type=file]").first.set_input_files(
@@ -84,6 +91,13 @@ def test_upload_answers_open_report_download_pdf(page: Page) -> None:
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Verdict: AVOID" in text
     assert "Automated consumer credit-limit decisions" in text
+
+    # the download is the very file the CLI makes for the same answers and policy
+    assert os.environ["SOURCE_DATE_EPOCH"] == FIXED_DATE["SOURCE_DATE_EPOCH"]
+    cli_pdf = tmp_path / "cli.pdf"
+    example = "examples/credit_limit_decisions.yaml"
+    assert main(["score", example, "--format", "pdf", "-o", str(cli_pdf)]) == 0
+    assert cli_pdf.read_bytes() == pdf
 
 
 def test_answering_by_clicking_shows_progress(page: Page) -> None:
