@@ -39,7 +39,6 @@ if (reason := _missing()) is not None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-
 # The same report date in the server and in the CLI run below (conftest sets it for tests).
 FIXED_DATE = {"SOURCE_DATE_EPOCH": "1795000000"}
 
