@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
+from ui.common import run_page
 
 st.set_page_config(page_title="Adoption Advisor", page_icon=":material/explore:", layout="wide")
 state.init()
@@ -16,11 +17,15 @@ pages = [
 ]
 navigation = st.navigation(pages)
 
-with st.sidebar:
-    rubric = state.policy()
-    st.markdown("**Assessment**")
-    st.text(state.title())  # user-written: shown as plain text, never as Markdown
-    st.markdown(f"**Active policy**  \n`{rubric.id}` version {rubric.version}")
-    st.caption(rubric.title)
 
+def _sidebar() -> None:
+    with st.sidebar:
+        rubric = state.policy()
+        st.markdown("**Assessment**")
+        st.text(state.title())  # user-written: shown as plain text, never as Markdown
+        st.markdown(f"**Active policy**  \n`{rubric.id}` version {rubric.version}")
+        st.caption(rubric.title)
+
+
+run_page(_sidebar)
 navigation.run()

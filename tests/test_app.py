@@ -229,3 +229,33 @@ def test_policy_upload_and_reset(app: AppTest) -> None:
     app.switch_page("ui/policy.py").run()
     next(b for b in app.button if b.label == "Reset to the shipped default").click().run()
     assert app.session_state["aa_policy"].id == "default"
+
+
+def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTest) -> None:
+    app.radio(key="answer__use_pattern").set_value("internal_assistant").run()
+    good_policy = app.session_state["aa_policy"]
+    app.session_state["aa_policy"] = "not a rubric"  # simulate a bug somewhere below the page
+    app.run()
+    assert not app.exception
+    assert any("Something went wrong" in e.value for e in app.error)
+    assert app.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
+    app.session_state["aa_policy"] = good_policy
+    app.run()
+    assert not app.error
+    assert app.radio(key="answer__use_pattern").value == "internal_assistant"
+
+
+def test_choose_the_active_policy_among_rubric_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "default.yaml").write_bytes((ROOT / "rubric" / "default.yaml").read_bytes())
+    (tmp_path / "small.yaml").write_bytes((ROOT / "tests/data/small_rubric.yaml").read_bytes())
+    monkeypatch.setenv("ADVISOR_RUBRIC_DIR", str(tmp_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page("ui/policy.py").run()
+    choice = at.selectbox(key="pol_file")
+    assert [str(o) for o in choice.options] == ["default.yaml", "small.yaml"]
+    choice.set_value(str(tmp_path / "small.yaml")).run()
+    assert not at.exception
+    assert at.session_state["aa_policy"].id == "small"
+    assert "`small` version 0.1" in " ".join(m.value for m in at.sidebar.markdown)
