@@ -221,29 +221,24 @@ _PLAIN_TAGS = {
 }
 
 
+def _flag(doc: Document, node: Node, message: str) -> None:
+    mark = node.start_mark
+    doc.problems.append(Problem(message, file=doc.file, line=mark.line + 1, column=mark.column + 1))
+
+
 def _to_python(node: Node, path: PathTuple, doc: Document, constructor: yaml.SafeLoader) -> Any:
     if node.tag not in _PLAIN_TAGS:
-        doc.problems.append(
-            Problem(
-                f"unsupported YAML tag {node.tag!r}; expected plain text, numbers, lists and mappings",
-                file=doc.file,
-                line=node.start_mark.line + 1,
-                column=node.start_mark.column + 1,
-            )
+        _flag(
+            doc,
+            node,
+            f"unsupported YAML tag {node.tag!r}; expected plain text, numbers, lists and mappings",
         )
         return None
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                doc.problems.append(
-                    Problem(
-                        "expected a plain key, found a nested structure used as a key",
-                        file=doc.file,
-                        line=key_node.start_mark.line + 1,
-                        column=key_node.start_mark.column + 1,
-                    )
-                )
+                _flag(doc, key_node, "expected a plain key, found a nested structure used as a key")
                 continue
             key = constructor.construct_object(key_node)
             if not isinstance(key, str | int) or isinstance(key, bool):
@@ -251,14 +246,7 @@ def _to_python(node: Node, path: PathTuple, doc: Document, constructor: yaml.Saf
             child = (*path, key)
             if key in result:
                 first = doc.positions.get(child, (0, 0))
-                doc.problems.append(
-                    Problem(
-                        f"duplicate key {key!r} (first defined on line {first[0]})",
-                        file=doc.file,
-                        line=key_node.start_mark.line + 1,
-                        column=key_node.start_mark.column + 1,
-                    )
-                )
+                _flag(doc, key_node, f"duplicate key {key!r} (first defined on line {first[0]})")
                 continue
             doc.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _to_python(value_node, child, doc, constructor)

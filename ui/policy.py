@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -115,6 +116,15 @@ def _choose_and_upload(active: Rubric) -> None:
         show_problems("That policy was not loaded; the active policy is unchanged.", problems)
 
 
+def _weight_input(
+    label: str, key: str, weight: float, callback: Callable[[str], None], item_id: str
+) -> None:
+    _seed(key, float(weight))
+    st.number_input(
+        label, 0.0, 100.0, step=0.1, key=key, format="%g", on_change=callback, args=(item_id,)
+    )
+
+
 def _editor(active: Rubric) -> None:
     st.subheader("Thresholds")
     left, right = st.columns(2)
@@ -142,18 +152,14 @@ def _editor(active: Rubric) -> None:
     st.subheader("Section weights")
     columns = st.columns(3)
     for index, section in enumerate(active.sections):
-        key = f"pol_sw_{section.id}"
-        _seed(key, float(section.weight))
-        columns[index % 3].number_input(
-            section.title,
-            0.0,
-            100.0,
-            step=0.1,
-            key=key,
-            format="%g",
-            on_change=_on_section_weight,
-            args=(section.id,),
-        )
+        with columns[index % 3]:
+            _weight_input(
+                section.title,
+                f"pol_sw_{section.id}",
+                section.weight,
+                _on_section_weight,
+                section.id,
+            )
 
     st.subheader("Question weights")
     for section in active.sections:
@@ -161,17 +167,12 @@ def _editor(active: Rubric) -> None:
             for question in active.questions:
                 if question.section != section.id:
                     continue
-                key = f"pol_qw_{question.id}"
-                _seed(key, float(question.weight))
-                st.number_input(
+                _weight_input(
                     question.prompt,
-                    0.0,
-                    100.0,
-                    step=0.1,
-                    key=key,
-                    format="%g",
-                    on_change=_on_question_weight,
-                    args=(question.id,),
+                    f"pol_qw_{question.id}",
+                    question.weight,
+                    _on_question_weight,
+                    question.id,
                 )
 
     st.subheader("Hard rules")
