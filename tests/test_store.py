@@ -1,0 +1,393 @@
+"""Storage on SQLite and PostgreSQL: migrations, saves, conflicts, lists, backups, crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from scoring import load_answers, load_rubric
+from scoring.policy import PolicyEdits, apply_edits
+from scoring.store import (
+    EditConflict,
+    NotFound,
+    PublishConflict,
+    Store,
+    StoreError,
+)
+
+from .conftest import ROOT
+
+DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _save_examples(store: Store) -> list[str]:
+    policy = store.active_version()
+    assert policy is not None
+    ids = []
+    for path in EXAMPLES:
+        answers = load_answers(path, DEFAULT)
+        item = store.create_assessment(
+            answers.title, dict(answers.answers), dict(answers.notes), policy
+        )
+        ids.append(item.id)
+    return ids
+
+
+# --- migrations -------------------------------------------------------------------------------
+
+
+def test_migrates_an_empty_database(database_url: str) -> None:
+    store = Store(database_url)
+    assert store.schema_revision() is None
+    store.migrate()
+    assert store.schema_revision() == "0002"
+    store.migrate()  # idempotent
+    tables = set(sa.inspect(store.engine).get_table_names())
+    assert {"assessments", "policy_versions", "settings", "alembic_version"} <= tables
+    store.engine.dispose()
+
+
+def test_migrates_data_from_the_first_schema_version(database_url: str) -> None:
+    store = Store(database_url)
+    store.migrate("0001")
+    columns = {c["name"] for c in sa.inspect(store.engine).get_columns("assessments")}
+    assert "deleted_at" not in columns
+    now = dt.datetime(2026, 1, 5, 9, 30)
+    with store.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO policy_versions (rubric_id, version, sha256, title, content, author, "
+                "note, created_at) VALUES ('default', '1.0.0', :sha, 'Default', :content, 'system', "
+                "'', :now)"
+            ),
+            {
+                "sha": "0" * 64,
+                "content": json.dumps(DEFAULT.model_dump(mode="json", exclude_none=True)),
+                "now": now,
+            },
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO assessments (id, title, answers, notes, policy_pk, verdict, score, "
+                "created_at, updated_at, revision) VALUES ('old1', 'Legacy Invoice Pilot', :answers, "
+                "'{}', 1, 'adapt', 61.5, :now, :now, 3)"
+            ),
+            {"answers": json.dumps({"use_pattern": "classify_extract"}), "now": now},
+        )
+    store.migrate()
+    assert store.schema_revision() == "0002"
+    item = store.assessment("old1")
+    assert (item.title, item.revision, item.verdict, item.deleted_at) == (
+        "Legacy Invoice Pilot",
+        3,
+        "adapt",
+        None,
+    )
+    assert item.answers == {"use_pattern": "classify_extract"}
+    rows, total = store.list_assessments(search="INVOICE")
+    assert total == 1 and rows[0].id == "old1"
+    store.engine.dispose()
+
+
+# --- assessments ------------------------------------------------------------------------------
+
+
+def test_save_round_trip_and_stored_verdict(store: Store) -> None:
+    ids = _save_examples(store)
+    verdicts = {store.assessment(i).title: store.assessment(i).verdict for i in ids}
+    assert verdicts["Invoice field extraction for accounts payable"] == "adapt"
+    assert verdicts["Automated consumer credit-limit decisions"] == "avoid"
+    item = store.assessment(ids[0])
+    policy = store.version(item.policy_pk)
+    saved = store.save_assessment(
+        item.id,
+        expected_revision=item.revision,
+        title="Renamed ü €",
+        answers={**item.answers, "use_pattern": "automated_decision"},
+        notes={"use_pattern": "a note"},
+        policy=policy,
+    )
+    assert saved.revision == item.revision + 1
+    assert saved.title == "Renamed ü €"
+    assert saved.notes == {"use_pattern": "a note"}
+    assert saved.answers["use_pattern"] == "automated_decision"
+
+
+def test_a_stale_save_is_refused_and_the_other_edit_kept(store: Store) -> None:
+    [first, *_] = _save_examples(store)
+    item = store.assessment(first)
+    policy = store.version(item.policy_pk)
+    theirs = store.save_assessment(
+        first,
+        expected_revision=item.revision,
+        title=item.title,
+        answers={**item.answers, "latency_budget": "seconds"},
+        notes={},
+        policy=policy,
+    )
+    with pytest.raises(EditConflict) as info:
+        store.save_assessment(
+            first,
+            expected_revision=item.revision,
+            title="mine",
+            answers={},
+            notes={},
+            policy=policy,
+        )
+    assert info.value.current.revision == theirs.revision
+    assert "saved elsewhere" in str(info.value)
+    assert store.assessment(first).answers["latency_budget"] == "seconds"  # theirs survives
+
+
+def test_concurrent_saves_from_one_revision_let_exactly_one_through(store: Store) -> None:
+    [first, *_] = _save_examples(store)
+    item = store.assessment(first)
+    policy = store.version(item.policy_pk)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def save(n: int) -> None:
+        barrier.wait()
+        try:
+            store.save_assessment(
+                first,
+                expected_revision=item.revision,
+                title=f"writer {n}",
+                answers=item.answers,
+                notes={},
+                policy=policy,
+            )
+            outcomes.append("saved")
+        except EditConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "saved"]
+    assert store.assessment(first).revision == item.revision + 1
+
+
+def test_list_search_filter_and_paginate(store: Store) -> None:
+    ids = _save_examples(store)
+    policy = store.active_version()
+    assert policy is not None
+    store.create_assessment("100% automated_thing", {}, {}, policy)
+    rows, total = store.list_assessments(search="INVOICE")
+    assert total == 1 and rows[0].title.startswith("Invoice")
+    rows, total = store.list_assessments(search="100%")
+    assert [r.title for r in rows] == ["100% automated_thing"]
+    assert store.list_assessments(search="_")[1] == 1  # _ is literal, not a wildcard
+    _, total = store.list_assessments(verdicts=["recommend"])
+    assert total == 2
+    today = dt.datetime.now(dt.UTC).date()
+    assert store.list_assessments(since=today)[1] == 5
+    assert store.list_assessments(until=today - dt.timedelta(days=1))[1] == 0
+    page1, total = store.list_assessments(per_page=2, page=1)
+    page3, _ = store.list_assessments(per_page=2, page=3)
+    assert total == 5 and len(page1) == 2 and len(page3) == 1
+    everything = {r.id for p in (1, 2, 3) for r in store.list_assessments(per_page=2, page=p)[0]}
+    assert set(ids) <= everything
+
+
+def test_delete_is_recoverable_then_purged(store: Store) -> None:
+    [first, second, *_] = _save_examples(store)
+    store.delete(first)
+    assert first not in {r.id for r in store.list_assessments()[0]}
+    assert [r.id for r in store.list_assessments(deleted=True)[0]] == [first]
+    with pytest.raises(NotFound):
+        store.assessment(first)
+    store.restore(first)
+    assert store.assessment(first).deleted_at is None
+    store.delete(second)
+    assert store.purge_deleted(older_than=dt.timedelta(days=30)) == 0
+    assert store.purge_deleted(older_than=dt.timedelta(seconds=-1)) == 1
+    with pytest.raises(NotFound):
+        store.assessment(second, include_deleted=True)
+
+
+def test_rename_and_duplicate(store: Store) -> None:
+    [first, *_] = _save_examples(store)
+    renamed = store.rename(first, "New name")
+    copy = store.duplicate(first)
+    assert renamed.title == "New name"
+    assert copy.title == "New name (copy)" and copy.id != first
+    assert copy.answers == renamed.answers and copy.policy_pk == renamed.policy_pk
+
+
+# --- policy versions ----------------------------------------------------------------------------
+
+
+def test_publish_creates_an_immutable_active_version(store: Store) -> None:
+    base = store.active_version()
+    assert base is not None and base.version == "1.0.0" and base.author == "system"
+    edited = apply_edits(DEFAULT, PolicyEdits(recommend=72))
+    published = store.publish(edited, author="ana@example.com", note="stricter", base_pk=base.pk)
+    assert (published.version, published.author, published.note) == (
+        "1.0.1",
+        "ana@example.com",
+        "stricter",
+    )
+    assert published.parent_pk == base.pk
+    assert store.active_version() == published
+    assert published.rubric() == edited
+    assert len(published.sha256) == 64
+    with pytest.raises(StoreError, match="already published"):
+        store.publish(edited, author="bo", base_pk=published.pk)
+    store.activate(base.pk)
+    assert store.active_version() == base
+
+
+def test_second_publish_from_the_same_base_is_a_conflict(store: Store) -> None:
+    base = store.active_version()
+    assert base is not None
+    first = apply_edits(DEFAULT, PolicyEdits(recommend=72))
+    second = apply_edits(DEFAULT, PolicyEdits(adapt=40)).model_copy(update={"version": "1.0.1-b"})
+    store.publish(first, author="ana", base_pk=base.pk)
+    with pytest.raises(PublishConflict) as info:
+        store.publish(second, author="bo", base_pk=base.pk)
+    assert info.value.head is not None and info.value.head.version == "1.0.1"
+    assert "Your draft is kept" in str(info.value)
+    assert [v.version for v in store.versions("default")] == ["1.0.0", "1.0.1"]
+
+
+def test_concurrent_publishes_from_one_base_let_exactly_one_through(store: Store) -> None:
+    base = store.active_version()
+    assert base is not None
+    outcomes: list[str] = []
+    barrier = threading.Barrier(3)
+
+    def publish(n: int) -> None:
+        draft = apply_edits(DEFAULT, PolicyEdits(recommend=70 + n)).model_copy(
+            update={"version": f"2.{n}"}
+        )
+        barrier.wait()
+        try:
+            store.publish(draft, author=f"admin{n}", base_pk=base.pk)
+            outcomes.append("published")
+        except PublishConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "conflict", "published"]
+    assert len(store.versions("default")) == 2
+
+
+def test_rescore_reports_changes_and_apply_moves_assessments(store: Store) -> None:
+    ids = _save_examples(store)
+    base = store.active_version()
+    assert base is not None
+    draft = apply_edits(DEFAULT, PolicyEdits(recommend=60))
+    changes = {c.title: c for c in store.rescore(draft)}
+    invoice = changes["Invoice field extraction for accounts payable"]
+    assert (invoice.before_verdict, invoice.after_verdict) == ("adapt", "recommend")
+    assert not changes["Sales-call summaries into the CRM"].verdict_changed
+    assert store.assessment(ids[0]).policy_pk == base.pk  # a dry run writes nothing
+    version = store.publish(draft, author="ana", base_pk=base.pk)
+    store.apply_version(version)
+    moved = [store.assessment(i) for i in ids]
+    assert {m.policy_pk for m in moved} == {version.pk}
+    assert next(m for m in moved if m.title.startswith("Invoice")).verdict == "recommend"
+
+
+# --- backup -----------------------------------------------------------------------------------
+
+
+def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
+    ids = _save_examples(store)
+    store.publish(apply_edits(DEFAULT, PolicyEdits(recommend=60)), author="ana", base_pk=1)
+    backup = json.loads(json.dumps(store.export_all()))  # as written to and read from a file
+    target = Store(f"sqlite:///{tmp_path / 'restored.db'}")
+    target.migrate()
+    assert target.import_all(backup) == (2, 4)
+    assert target.import_all(backup) == (0, 0)  # nothing twice
+    for item_id in ids:
+        assert target.assessment(item_id) == store.assessment(item_id)
+    assert [v.sha256 for v in target.versions()] == [v.sha256 for v in store.versions()]
+    assert target.active_version() is not None
+    target.engine.dispose()
+
+
+def test_a_failed_import_changes_nothing(store: Store) -> None:
+    _save_examples(store)
+    backup = store.export_all()
+    other = json.loads(json.dumps(backup))
+    for item in other["assessments"]:
+        item["id"] = "new-" + item["id"][:20]
+    other["assessments"][-1]["policy_pk"] = 999  # refers to a version the backup lacks
+    with pytest.raises(StoreError, match="nothing was changed"):
+        store.import_all(other)
+    assert store.count_assessments() == 4
+
+
+WRITER = """
+import sys, time
+import scoring.store as store_module
+from scoring.store import Store
+
+store = Store(sys.argv[1])
+backup = __import__("json").loads(open(sys.argv[2]).read())
+original = store_module._import_row
+count = 0
+
+def slow(values, pk_map):
+    global count
+    count += 1
+    if count == 50:
+        print("half written", flush=True)
+        time.sleep(60)  # killed here, inside the transaction
+    return original(values, pk_map)
+
+store_module._import_row = slow
+store.import_all(backup)
+print("committed", flush=True)
+"""
+
+
+def test_a_writer_killed_mid_transaction_leaves_the_previous_state(
+    store: Store, tmp_path: Path
+) -> None:
+    _save_examples(store)
+    policy = store.active_version()
+    assert policy is not None
+    before = store.export_all()
+    big = json.loads(json.dumps(before))
+    template = big["assessments"][0]
+    big["assessments"] = [dict(template, id=f"bulk{n:05d}", title=f"bulk {n}") for n in range(200)]
+    backup_file = tmp_path / "backup.json"
+    backup_file.write_text(json.dumps(big))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, store.url, str(backup_file)],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert writer.stdout is not None
+    line = writer.stdout.readline().decode().strip()
+    assert line == "half written"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    writer.stdout.close()
+    assert store.count_assessments() == 4
+    assert store.list_assessments(search="bulk")[1] == 0
+    after = store.export_all()
+    assert after["assessments"] == before["assessments"]
+    # and the database still takes writes
+    store.create_assessment("after the crash", {}, {}, policy)
+    assert store.count_assessments() == 5
