@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .answers import load_answers, read_rubric_id
 from .errors import AdvisorError, NotEnoughAnswers
@@ -56,6 +57,30 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
 
     commands.add_parser("schema", help="print the JSON Schema of the rubric format")
+
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $ADVISOR_DATABASE_URL, else data/advisor.db)",
+    )
+    export = commands.add_parser(
+        "export", parents=[database], help="write all assessments and policy versions as JSON"
+    )
+    export.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    restore = commands.add_parser(
+        "import", parents=[database], help="load a JSON backup (existing ids are left as they are)"
+    )
+    restore.add_argument("backup", metavar="BACKUP", help="file written by 'export'")
+    rescore = commands.add_parser(
+        "rescore",
+        parents=[database],
+        help="score every saved assessment under a policy version and print what changes",
+    )
+    rescore.add_argument("version", metavar="VERSION", help="version number or RUBRIC_ID:VERSION")
+    rescore.add_argument(
+        "--apply", action="store_true", help="also move the assessments to that version"
+    )
     return parser
 
 
@@ -66,8 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.rubrics)
         if args.command == "score":
             return _score(args)
-        print(json.dumps(rubric_json_schema(), indent=2))
-        return EXIT_OK
+        if args.command == "schema":
+            print(json.dumps(rubric_json_schema(), indent=2))
+            return EXIT_OK
+        return _database_command(args)
     except AdvisorError as exc:
         _report_problems(exc)
         return EXIT_BAD_INPUT
@@ -141,6 +168,84 @@ def _score(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return EXIT_OK
+
+
+def _database_command(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    from .store import Store
+
+    store = Store(args.database)
+    try:
+        return _run_database_command(args, store)
+    except sa.exc.OperationalError as exc:
+        where = store.engine.url.render_as_string(hide_password=True)
+        raise AdvisorError(f"cannot use the database {where}: {exc.orig or exc}") from None
+    finally:
+        store.engine.dispose()
+
+
+def _run_database_command(args: argparse.Namespace, store: Any) -> int:
+    store.migrate()
+    if args.command == "export":
+        text = json.dumps(store.export_all(), indent=2, ensure_ascii=False) + "\n"
+        if args.output:
+            try:
+                Path(args.output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise AdvisorError(
+                    f"{args.output}: cannot write the backup: {exc.strerror}"
+                ) from None
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    if args.command == "import":
+        backup = _read_backup(args.backup)
+        versions, items = store.import_all(backup)
+        print(f"imported {versions} policy versions and {items} assessments into {store.dialect}")
+        return EXIT_OK
+    version = store.find_version(args.version)
+    changes = store.apply_version(version) if args.apply else store.rescore(version.rubric())
+    changed = [c for c in changes if c.verdict_changed]
+    for change in changes:
+        marker = "*" if change.verdict_changed else " "
+        print(
+            f"{marker} {change.id}  {_cell(change.before_verdict)} -> {_cell(change.after_verdict)}  "
+            f"{_number(change.before_score)} -> {_number(change.after_score)}  {change.title}"
+        )
+    action = "moved to" if args.apply else "scored under"
+    print(
+        f"{len(changes)} assessments {action} {version.label}; "
+        f"{len(changed)} verdicts change (marked *)"
+    )
+    return EXIT_OK
+
+
+def _read_backup(path: str) -> dict[str, Any]:
+    # Backups can be larger than a rubric: read them as JSON with the usual located errors.
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AdvisorError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AdvisorError(f"{path}: cannot be read as UTF-8 text: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AdvisorError(
+            f"{path}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise AdvisorError(f"{path}: expected a JSON object written by 'adoption-advisor export'")
+    return data
+
+
+def _cell(verdict: str | None) -> str:
+    return f"{verdict or '-':<9}"
+
+
+def _number(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:5.1f}"
 
 
 if __name__ == "__main__":
