@@ -8,23 +8,26 @@ from ui import state
 from ui.common import run_page
 
 st.set_page_config(page_title="Adoption Advisor", page_icon=":material/explore:", layout="wide")
-state.init()
 
 pages = [
     st.Page("ui/assess.py", title="Assess", icon=":material/checklist:", default=True),
     st.Page("ui/report.py", title="Report", icon=":material/summarize:"),
+    st.Page("ui/assessments.py", title="Assessments", icon=":material/folder_open:"),
+    st.Page("ui/rescore.py", title="Re-score", icon=":material/compare_arrows:"),
     st.Page("ui/policy.py", title="Policy", icon=":material/tune:"),
 ]
 navigation = st.navigation(pages)
 
 
 def _sidebar() -> None:
+    state.init()
     with st.sidebar:
-        rubric = state.policy()
         st.markdown("**Assessment**")
         st.text(state.title())  # user-written: shown as plain text, never as Markdown
-        st.markdown(f"**Active policy**  \n`{rubric.id}` version {rubric.version}")
-        st.caption(rubric.title)
+        version = state.policy_version()
+        st.markdown(f"**Policy**  \n`{version.rubric_id}` version {version.version}")
+        st.caption(version.title)
+        st.button("New assessment", on_click=state.new_assessment, icon=":material/add:")
 
 
 run_page(_sidebar)

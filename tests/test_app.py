@@ -191,7 +191,11 @@ def test_policy_edit_errors_name_the_field(app: AppTest) -> None:
     assert "thresholds → adapt: expected the adapt threshold (90) to be at most" in errors
 
 
-def test_hard_rule_switch_and_apply(app: AppTest) -> None:
+def _button(app: AppTest, label: str) -> Any:
+    return next(b for b in app.button if b.label == label)
+
+
+def test_hard_rule_switch_publish_and_new_assessments_use_it(app: AppTest) -> None:
     _load_example(app, "credit_limit_decisions.yaml")
     app.switch_page("ui/policy.py").run()
     for rule in (
@@ -202,33 +206,37 @@ def test_hard_rule_switch_and_apply(app: AppTest) -> None:
         app.toggle(key=f"pol_rule_{rule}").set_value(False).run()
     badges = [m.value for m in app.markdown if 'role="status"' in m.value]
     assert "Verdict: AVOID" in badges[0] and "Verdict: ADAPT" in badges[1]
-    apply = next(b for b in app.button if b.label == "Use the edited policy in this session")
-    apply.click().run()
+    app.text_input(key="pol_note").input("trial without three rules").run()
+    _button(app, "Publish as default v1.0.1").click().run()
     assert not app.exception
-    sidebar = " ".join(m.value for m in app.sidebar.markdown)
-    assert "`default` version 1.0.1" in sidebar
+    assert any("Published default v1.0.1" in s.value for s in app.success)
+    assert "New assessments use **default v1.0.1**" in app.markdown[0].value
+    # the open assessment keeps the version it was scored with
+    assert app.session_state["aa_policy_version"].version == "1.0.0"
+    _button(app, "New assessment").click().run()
+    assert "`default` version 1.0.1" in " ".join(m.value for m in app.sidebar.markdown)
 
 
-def test_policy_upload_bad_file_keeps_active_policy(app: AppTest) -> None:
+def test_policy_upload_bad_file_keeps_the_draft(app: AppTest) -> None:
     app.switch_page("ui/policy.py").run()
     broken = (ROOT / "tests/data/broken/rubric/17_thresholds_out_of_order.yaml").read_bytes()
     app.file_uploader(key="pol_upload").set_value(("mine.yaml", broken, "application/x-yaml")).run()
     assert not app.exception
     errors = " ".join(e.value for e in app.error)
     assert "mine.yaml:7:3: thresholds → adapt" in errors
-    assert app.session_state["aa_policy"].id == "default"
+    assert app.header[0].value == "Draft: default from published default v1.0.0"
 
 
-def test_policy_upload_and_reset(app: AppTest) -> None:
+def test_upload_a_policy_publish_it_and_start_over(app: AppTest) -> None:
     app.switch_page("ui/policy.py").run()
     small = (ROOT / "tests/data/small_rubric.yaml").read_bytes()
     app.file_uploader(key="pol_upload").set_value(("small.yaml", small, "application/x-yaml")).run()
-    assert app.session_state["aa_policy"].id == "small"
+    assert app.header[0].value == "Draft: small from upload small.yaml"
+    _button(app, "Publish as small v0.1").click().run()
+    assert "New assessments use **small v0.1**" in app.markdown[0].value
+    _button(app, "New assessment").click().run()
     app.switch_page("ui/assess.py").run()
     assert app.header[0].value == "Value"
-    app.switch_page("ui/policy.py").run()
-    next(b for b in app.button if b.label == "Reset to the shipped default").click().run()
-    assert app.session_state["aa_policy"].id == "default"
 
 
 def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTest) -> None:
@@ -245,17 +253,14 @@ def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTes
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"
 
 
-def test_choose_the_active_policy_among_rubric_files(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_start_a_draft_from_a_rubric_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "default.yaml").write_bytes((ROOT / "rubric" / "default.yaml").read_bytes())
     (tmp_path / "small.yaml").write_bytes((ROOT / "tests/data/small_rubric.yaml").read_bytes())
     monkeypatch.setenv("ADVISOR_RUBRIC_DIR", str(tmp_path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     at.switch_page("ui/policy.py").run()
     choice = at.selectbox(key="pol_file")
-    assert [str(o) for o in choice.options] == ["default.yaml", "small.yaml"]
+    assert [Path(str(o)).name for o in choice.options] == ["default.yaml", "small.yaml"]
     choice.set_value(str(tmp_path / "small.yaml")).run()
     assert not at.exception
-    assert at.session_state["aa_policy"].id == "small"
-    assert "`small` version 0.1" in " ".join(m.value for m in at.sidebar.markdown)
+    assert at.header[0].value == "Draft: small from file rubric/small.yaml"

@@ -58,7 +58,7 @@ def _on_note(question_id: str) -> None:
 
 
 def _on_title() -> None:
-    st.session_state[state.TITLE] = st.session_state["title_input"].strip() or "Untitled assessment"
+    state.set_title(st.session_state["title_input"])
 
 
 def _go(step: int) -> None:
@@ -198,6 +198,31 @@ def _import_export() -> None:
 # --- the page ---------------------------------------------------------------------------------
 
 
+def _load_theirs() -> None:
+    theirs = state.conflict()
+    if theirs is not None:
+        state.open_assessment(theirs)
+
+
+def _keep_mine() -> None:
+    state.save(overwrite=True)
+
+
+def _conflict_banner() -> None:
+    theirs = state.conflict()
+    if theirs is None:
+        return
+    st.warning(
+        f"This assessment was changed elsewhere (saved {theirs.updated_at:%Y-%m-%d %H:%M} UTC, "
+        f"revision {theirs.revision}) while you were editing. Your latest changes are kept on "
+        "this page but not saved. Choose which version to keep:",
+        icon=":material/sync_problem:",
+    )
+    left, right = st.columns(2)
+    left.button("Load the other version (drop my unsaved changes)", on_click=_load_theirs)
+    right.button("Keep mine (overwrite the other version)", on_click=_keep_mine, type="primary")
+
+
 def render() -> None:
     rubric = state.policy()
     sections = rubric.sections
@@ -205,8 +230,16 @@ def render() -> None:
     step = min(max(int(st.session_state[state.STEP]), 0), len(sections) - 1)
 
     st.title("Assess a use case")
+    if flash := st.session_state.pop("aa_flash", None):
+        st.warning(flash)
+    _conflict_banner()
     _seed("title_input", state.title())
     st.text_input("Assessment title", key="title_input", on_change=_on_title)
+    version = state.policy_version()
+    if state.assessment_id():
+        st.caption(f"Saved automatically after every answer · policy {version.label}")
+    else:
+        st.caption(f"Saved automatically from the first answer · policy {version.label}")
 
     done, unknown, total = _progress(shown)
     text = f"{done} of {total} questions answered"

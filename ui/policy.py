@@ -1,7 +1,9 @@
-"""Policy: choose, upload or tune the active policy, with a live preview of the effect."""
+"""Policy: edit a draft with a live preview, dry-run it on every saved assessment, publish
+it as an immutable version (admins), and choose the version new assessments use."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,11 +12,26 @@ import streamlit as st
 from scoring import AdvisorError, Rubric, parse_rubric, score
 from scoring.errors import NotEnoughAnswers
 from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_changes
-from scoring.rubrics import default_rubric_path, rubric_dir
-from ui import state
+from scoring.rubrics import rubric_dir
+from scoring.store import PolicyVersion, RescoreChange
+from ui import auth, state
 from ui.common import run_page, show_problems, verdict_badge
 
-EDITS = "aa_policy_edits"
+EDITS, DRAFT, DRY_RUN = "aa_policy_edits", "aa_draft", "aa_dry_run"
+
+
+# --- the draft: a rubric, the version it was edited from, and the edits on top ----------------
+
+
+def _draft() -> tuple[Rubric, int | None, str]:
+    draft = st.session_state.get(DRAFT)
+    if draft is None:
+        active = state.store().active_version()
+        assert active is not None
+        draft = (active.rubric(), active.pk, f"published {active.label}")
+        st.session_state[DRAFT] = draft
+    rubric, base_pk, source = draft
+    return rubric, base_pk, source
 
 
 def _edits() -> PolicyEdits:
@@ -24,13 +41,16 @@ def _edits() -> PolicyEdits:
 
 def _forget_editor() -> None:
     st.session_state.pop(EDITS, None)
+    st.session_state.pop(DRY_RUN, None)
     for key in list(st.session_state.keys()):
         if isinstance(key, str) and key.startswith(("pol_th_", "pol_sw_", "pol_qw_", "pol_rule_")):
             del st.session_state[key]
 
 
-def _activate(rubric: Rubric, source: str) -> None:
-    state.set_policy(rubric, source)
+def _start_draft(rubric: Rubric, source: str) -> None:
+    """A new draft; it will publish on top of the newest version with the same id."""
+    head = state.store().head(rubric.id)
+    st.session_state[DRAFT] = (rubric, head.pk if head else None, source)
     _forget_editor()
 
 
@@ -53,25 +73,44 @@ def _on_rule(rule_id: str) -> None:
     _edits().rules_enabled[rule_id] = bool(st.session_state[f"pol_rule_{rule_id}"])
 
 
-def _on_choose_file() -> None:
-    path = Path(st.session_state["pol_file"])
+def _load_file() -> None:
+    path = st.session_state.get("pol_file")
+    if not path:
+        return
     try:
         rubric = state.shipped_rubric(str(path))
     except AdvisorError as exc:
         st.session_state["aa_policy_error"] = exc.problems
         return
     st.session_state.pop("aa_policy_error", None)
-    _activate(rubric, f"rubric/{path.name}")
+    _start_draft(rubric, f"file rubric/{Path(path).name}")
 
 
-def _reset() -> None:
-    path = default_rubric_path()
-    _activate(state.shipped_rubric(str(path)), f"rubric/{path.name}")
-    st.session_state.pop("aa_policy_error", None)
+def _from_newest() -> None:
+    rubric, _, _ = _draft()
+    head = state.store().head(rubric.id)
+    if head is not None:
+        _start_draft(head.rubric(), f"published {head.label}")
 
 
-def _apply(edited: Rubric) -> None:
-    _activate(edited, "edited in this session")
+def _publish(edited: Rubric, base_pk: int | None) -> None:
+    note = st.session_state.get("pol_note", "")
+    activate = bool(st.session_state.get("pol_activate", True))
+    try:
+        version = state.store().publish(
+            edited, author=auth.author(), note=note, base_pk=base_pk, activate=activate
+        )
+    except AdvisorError as exc:
+        st.session_state["aa_publish_error"] = str(exc)
+        return
+    st.session_state.pop("aa_publish_error", None)
+    st.session_state["aa_published"] = version.label
+    st.session_state.pop(DRAFT, None)
+    _forget_editor()
+
+
+def _activate(pk: int) -> None:
+    state.store().activate(pk)
 
 
 # --- page parts -------------------------------------------------------------------------------
@@ -82,24 +121,24 @@ def _seed(key: str, value: object) -> None:
         st.session_state[key] = value
 
 
-def _choose_and_upload(active: Rubric) -> None:
-    files = state.rubric_files()
+def _sources() -> None:
+    files = [str(p) for p in state.rubric_files()]
     left, right = st.columns([3, 2])
     with left:
-        names = [str(p) for p in files]
-        current = next((n for n in names if state.policy_source().endswith(Path(n).name)), None)
-        st.session_state["pol_file"] = current
         st.selectbox(
-            f"Policy files in {rubric_dir().name}/",
-            names,
+            f"Start a draft from a file in {rubric_dir().name}/",
+            files,
             key="pol_file",
-            placeholder="An uploaded or edited policy is active",
+            index=None,
+            placeholder="Choose a policy file",
             format_func=lambda n: Path(n).name,
-            on_change=_on_choose_file,
+            on_change=_load_file,
         )
-        st.button("Reset to the shipped default", on_click=_reset)
+        st.button("Start over from the newest published version", on_click=_from_newest)
     with right:
-        upload = st.file_uploader("Upload a policy (YAML)", type=["yaml", "yml"], key="pol_upload")
+        upload = st.file_uploader(
+            "…or upload a policy (YAML)", type=["yaml", "yml"], key="pol_upload"
+        )
         if upload is not None and st.session_state.get("aa_policy_seen") != upload.file_id:
             st.session_state["aa_policy_seen"] = upload.file_id
             try:
@@ -108,12 +147,12 @@ def _choose_and_upload(active: Rubric) -> None:
                 st.session_state["aa_policy_error"] = exc.problems
             else:
                 st.session_state.pop("aa_policy_error", None)
-                _activate(rubric, f"upload: {upload.name}")
+                _start_draft(rubric, f"upload {upload.name}")
                 st.rerun()
         if upload is None:
             st.session_state.pop("aa_policy_seen", None)
     if problems := st.session_state.get("aa_policy_error"):
-        show_problems("That policy was not loaded; the active policy is unchanged.", problems)
+        show_problems("That policy was not loaded; your draft is unchanged.", problems)
 
 
 def _weight_input(
@@ -125,11 +164,11 @@ def _weight_input(
     )
 
 
-def _editor(active: Rubric) -> None:
+def _editor(draft: Rubric) -> None:
     st.subheader("Thresholds")
     left, right = st.columns(2)
-    _seed("pol_th_recommend", float(active.thresholds.recommend))
-    _seed("pol_th_adapt", float(active.thresholds.adapt))
+    _seed("pol_th_recommend", float(draft.thresholds.recommend))
+    _seed("pol_th_adapt", float(draft.thresholds.adapt))
     left.number_input(
         "Recommend at or above",
         0.0,
@@ -148,10 +187,9 @@ def _editor(active: Rubric) -> None:
         on_change=_on_threshold,
         args=("adapt",),
     )
-
     st.subheader("Section weights")
     columns = st.columns(3)
-    for index, section in enumerate(active.sections):
+    for index, section in enumerate(draft.sections):
         with columns[index % 3]:
             _weight_input(
                 section.title,
@@ -160,23 +198,20 @@ def _editor(active: Rubric) -> None:
                 _on_section_weight,
                 section.id,
             )
-
     st.subheader("Question weights")
-    for section in active.sections:
+    for section in draft.sections:
         with st.expander(section.title):
-            for question in active.questions:
-                if question.section != section.id:
-                    continue
-                _weight_input(
-                    question.prompt,
-                    f"pol_qw_{question.id}",
-                    question.weight,
-                    _on_question_weight,
-                    question.id,
-                )
-
+            for question in draft.questions:
+                if question.section == section.id:
+                    _weight_input(
+                        question.prompt,
+                        f"pol_qw_{question.id}",
+                        question.weight,
+                        _on_question_weight,
+                        question.id,
+                    )
     st.subheader("Hard rules")
-    for rule in active.hard_rules:
+    for rule in draft.hard_rules:
         key = f"pol_rule_{rule.id}"
         _seed(key, rule.enabled)
         st.toggle(
@@ -188,25 +223,28 @@ def _editor(active: Rubric) -> None:
         )
 
 
-def _preview(active: Rubric, edited: Rubric | None) -> None:
-    st.subheader("Preview for the current answers")
-    usable, _ = state.current_answers(active)
+def _preview(edited: Rubric | None) -> None:
+    st.subheader("Preview for the open assessment")
+    current = state.policy()
+    usable, _ = state.current_answers(current)
     try:
-        before = score(active, usable)
+        before = score(current, usable)
     except NotEnoughAnswers:
         st.info("Answer some questions on the Assess page to preview the effect of an edit.")
         return
     left, right = st.columns(2)
     with left:
-        st.markdown("**Before** (active policy)")
-        verdict_badge(before.verdict, before.score, f"{active.id} v{active.version}", compact=True)
+        st.markdown("**Before** (its policy)")
+        verdict_badge(
+            before.verdict, before.score, f"{current.id} v{current.version}", compact=True
+        )
     if edited is None:
         right.markdown("**After**")
         right.write("Fix the problems above to see the preview.")
         return
     after = score(edited, state.current_answers(edited)[0])
     with right:
-        st.markdown("**After** (with your edits)")
+        st.markdown("**After** (the draft)")
         verdict_badge(after.verdict, after.score, f"{edited.id} v{edited.version}", compact=True)
     moved = [c for c in section_changes(before, after) if c.moved]
     if not moved:
@@ -227,47 +265,163 @@ def _preview(active: Rubric, edited: Rubric | None) -> None:
     )
 
 
-def render() -> None:
-    active = state.policy()
-    st.title("Policy")
-    st.write(
-        f"Active for this browser session: **{active.title}** — `{active.id}` version "
-        f"**{active.version}** ({state.policy_source()}). Saving and publishing versions for a "
-        "team comes with team mode."
+def _dry_run(edited: Rubric) -> None:
+    st.subheader("Dry run on every saved assessment")
+    db = state.store()
+    total = db.count_assessments()
+    st.caption(
+        f"Scores all {total} saved assessments under the draft and compares with their current "
+        "verdicts. Nothing is written."
     )
-    _choose_and_upload(active)
-    st.divider()
+    if st.button("Run the dry run", key="pol_dry_run", disabled=total == 0):
+        bar = st.progress(0.0, text="Re-scoring…")
 
-    edit_col, preview_col = st.columns([3, 2], gap="large")
+        def progress(done: int, count: int) -> None:
+            bar.progress(done / count, text=f"Re-scored {done} of {count}")
+
+        changes = db.rescore(edited, progress=progress)
+        bar.empty()
+        st.session_state[DRY_RUN] = (edited.model_dump_json(), changes)
+    stored = st.session_state.get(DRY_RUN)
+    if stored is None or stored[0] != edited.model_dump_json():
+        return
+    changes: list[RescoreChange] = stored[1]
+    changed = [c for c in changes if c.verdict_changed]
+    st.metric("Verdicts that would change", f"{len(changed)} of {len(changes)}")
+    moves = Counter(f"{c.before_verdict or '—'} → {c.after_verdict or '—'}" for c in changed)
+    if moves:
+        st.write(" · ".join(f"{move}: {count}" for move, count in sorted(moves.items())))
+        st.dataframe(
+            [
+                {
+                    "Assessment": c.title,
+                    "Before": c.before_verdict,
+                    "After": c.after_verdict,
+                    "Score before": c.before_score,
+                    "Score after": c.after_score,
+                    "Open": f"/?a={c.id}",
+                }
+                for c in changed
+            ],
+            column_config={"Open": st.column_config.LinkColumn("Open", display_text="Open")},
+            hide_index=True,
+        )
+
+
+def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None:
+    st.subheader("Publish")
+    if error := st.session_state.get("aa_publish_error"):
+        st.error(error, icon=":material/sync_problem:")
+    st.download_button(
+        f"Download the draft (YAML, version {edited.version})",
+        data=lambda: rubric_to_yaml(edited),
+        file_name=f"{edited.id}-{edited.version}.yaml",
+        mime="application/x-yaml",
+        on_click="ignore",
+    )
+    admin = auth.is_admin()
+    st.text_input(
+        "Change note", key="pol_note", placeholder="What changed and why", disabled=not admin
+    )
+    st.checkbox(
+        "Make it active for new assessments", value=True, key="pol_activate", disabled=not admin
+    )
+    st.button(
+        f"Publish as {edited.id} v{edited.version}",
+        type="primary",
+        disabled=not admin,
+        on_click=_publish,
+        args=(edited, base_pk),
+        help=None if admin else "Publishing needs the admin role.",
+    )
+    st.caption(f"Edited from {base_label}.")
+    st.button(
+        "Discard the draft", on_click=lambda: (st.session_state.pop(DRAFT, None), _forget_editor())
+    )
+
+
+def _versions(active: PolicyVersion) -> None:
+    db = state.store()
+    versions = db.versions()
+    st.dataframe(
+        [
+            {
+                "#": v.pk,
+                "Policy": v.rubric_id,
+                "Version": v.version,
+                "Active": "active" if v.pk == active.pk else "",
+                "Published": f"{v.created_at:%Y-%m-%d %H:%M}",
+                "By": v.author,
+                "Note": v.note,
+                "SHA-256": v.sha256[:12],
+            }
+            for v in reversed(versions)
+        ],
+        hide_index=True,
+    )
+    if auth.is_admin():
+        labels = {v.pk: f"#{v.pk} {v.label}" for v in versions}
+        left, right = st.columns([3, 1])
+        chosen = left.selectbox(
+            "Version for new assessments",
+            list(labels),
+            format_func=labels.__getitem__,
+            key="pol_activate_pk",
+            index=list(labels).index(active.pk),
+        )
+        right.button("Activate", on_click=_activate, args=(chosen,), disabled=chosen == active.pk)
+
+
+def render() -> None:
+    st.title("Policy")
+    if published := st.session_state.pop("aa_published", None):
+        st.success(f"Published {published}.", icon=":material/check:")
+    db = state.store()
+    active = db.active_version()
+    assert active is not None
+    mine = state.policy_version()
+    st.write(
+        f"New assessments use **{active.label}** (published {active.created_at:%Y-%m-%d} by "
+        f"{active.author}). The open assessment is scored with **{mine.label}**."
+    )
+    auth.sign_in_panel()
+
+    draft, base_pk, source = _draft()
+    st.divider()
+    st.header(f"Draft: {draft.id} from {source}")
+    _sources()
+    edit_col, side_col = st.columns([3, 2], gap="large")
     with edit_col:
-        st.header("Tune this policy")
-        _editor(active)
+        _editor(draft)
     edits = _edits()
-    edited: Rubric | None = None
-    with preview_col:
-        if edits.is_empty():
-            edited = active
-        else:
+    edited: Rubric | None = draft
+    with side_col:
+        if not edits.is_empty():
             try:
-                edited = apply_edits(active, edits)
+                edited = apply_edits(draft, edits)
             except AdvisorError as exc:
+                edited = None
                 show_problems("These edits do not make a valid policy:", exc.problems)
-        _preview(active, edited)
-        if edited is not None and not edits.is_empty():
-            st.download_button(
-                f"Download edited policy (YAML, version {edited.version})",
-                data=lambda: rubric_to_yaml(edited),
-                file_name=f"{edited.id}-{edited.version}.yaml",
-                mime="application/x-yaml",
-                on_click="ignore",
-            )
-            st.button(
-                "Use the edited policy in this session",
-                type="primary",
-                on_click=_apply,
-                args=(edited,),
-            )
-            st.button("Discard edits", on_click=_forget_editor)
+        _preview(edited)
+        if edited is not None:
+            _dry_run(edited)
+            if not edits.is_empty() or not _is_published(draft):
+                base = db.version(base_pk).label if base_pk else "nothing (a new policy)"
+                _publish_panel(edited, base_pk, base)
+    st.divider()
+    st.header("Published versions")
+    _versions(active)
+
+
+def _sha(rubric: Rubric) -> str:
+    from scoring import policy_stamp
+
+    return policy_stamp(rubric).sha256
+
+
+def _is_published(rubric: Rubric) -> bool:
+    digest = _sha(rubric)
+    return any(v.sha256 == digest for v in state.store().versions(rubric.id))
 
 
 run_page(render)

@@ -181,8 +181,11 @@ def render() -> None:
             hide_index=True,
         )
     p = result.policy
+    version = state.policy_version()
     st.caption(
-        f"Policy {p.title} — id {p.id}, version {p.version}, SHA-256 {p.sha256} · generated {report.generated}"
+        f"Scored with policy {p.title} — id {p.id}, version {p.version} (published "
+        f"{version.created_at:%Y-%m-%d} by {version.author}), SHA-256 {p.sha256} · "
+        f"generated {report.generated}"
     )
     for warning in result.warnings:
         st.caption(f"Note: {warning}")

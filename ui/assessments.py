@@ -1,0 +1,159 @@
+"""Assessments: every saved assessment — search, filter, open, rename, duplicate, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from scoring.store import Assessment
+from ui import state
+from ui.common import run_page
+
+PER_PAGE = 20
+VERDICTS = ["recommend", "adapt", "avoid"]
+
+
+def _open(item_id: str) -> None:
+    state.open_assessment(state.store().assessment(item_id))
+    st.session_state["aa_go_assess"] = True
+
+
+def _duplicate(item_id: str) -> None:
+    copy = state.store().duplicate(item_id)
+    st.session_state["aa_list_flash"] = f"Duplicated as “{copy.title}”."
+
+
+def _ask_delete(item_id: str) -> None:
+    st.session_state["aa_confirm_delete"] = item_id
+
+
+def _delete(item_id: str) -> None:
+    state.store().delete(item_id)
+    st.session_state.pop("aa_confirm_delete", None)
+    if state.assessment_id() == item_id:
+        state.new_assessment()
+    st.session_state["aa_list_flash"] = "Deleted. It stays under “Show deleted” for 30 days."
+
+
+def _restore(item_id: str) -> None:
+    state.store().restore(item_id)
+    st.session_state["aa_list_flash"] = "Restored."
+
+
+def _rename(item_id: str) -> None:
+    title = st.session_state.get(f"rename_{item_id}", "").strip()
+    if title:
+        state.store().rename(item_id, title)
+        if state.assessment_id() == item_id:
+            state.open_assessment(state.store().assessment(item_id))
+    st.session_state.pop("aa_renaming", None)
+
+
+def _reset_page() -> None:
+    st.session_state["list_page"] = 1
+
+
+def _row(item: Assessment, deleted: bool) -> None:
+    with st.container(border=True):
+        info, actions = st.columns([3, 2])
+        verdict = item.verdict.capitalize() if item.verdict else "No verdict yet"
+        score = f" · {item.score:.1f}" if item.score is not None else ""
+        info.markdown(f"**{_escape(item.title)}**")
+        info.caption(
+            f"{verdict}{score} · updated {item.updated_at:%Y-%m-%d %H:%M} UTC · "
+            f"policy #{item.policy_pk} · {len(item.answers)} answers"
+        )
+        buttons = actions.columns(4)
+        if deleted:
+            buttons[0].button(
+                "Restore", key=f"restore_{item.id}", on_click=_restore, args=(item.id,)
+            )
+            return
+        buttons[0].button(
+            "Open", key=f"open_{item.id}", on_click=_open, args=(item.id,), type="primary"
+        )
+        buttons[1].button(
+            "Rename",
+            key=f"ren_{item.id}",
+            on_click=lambda i=item.id: st.session_state.update(aa_renaming=i),
+        )
+        buttons[2].button("Duplicate", key=f"dup_{item.id}", on_click=_duplicate, args=(item.id,))
+        buttons[3].button("Delete", key=f"del_{item.id}", on_click=_ask_delete, args=(item.id,))
+        if st.session_state.get("aa_renaming") == item.id:
+            st.text_input(
+                "New title",
+                value=item.title,
+                key=f"rename_{item.id}",
+                on_change=_rename,
+                args=(item.id,),
+            )
+        if st.session_state.get("aa_confirm_delete") == item.id:
+            st.warning(f"Delete “{item.title}”? You can restore it for 30 days.")
+            yes, no = st.columns(2)
+            yes.button("Yes, delete", key=f"confirm_{item.id}", on_click=_delete, args=(item.id,))
+            no.button(
+                "Cancel",
+                key=f"cancel_{item.id}",
+                on_click=lambda: st.session_state.pop("aa_confirm_delete", None),
+            )
+
+
+def _escape(text: str) -> str:
+    # Titles are user-written: show them literally in Markdown.
+    return "".join(f"\\{c}" if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
+
+
+def render() -> None:
+    if st.session_state.pop("aa_go_assess", False):
+        st.switch_page("ui/assess.py")
+    st.title("Assessments")
+    if flash := st.session_state.pop("aa_list_flash", None):
+        st.success(flash)
+    search_col, verdict_col, date_col = st.columns([2, 2, 2])
+    search = search_col.text_input("Search titles", key="list_search", on_change=_reset_page)
+    verdicts = verdict_col.multiselect(
+        "Verdict", VERDICTS, key="list_verdicts", format_func=str.capitalize, on_change=_reset_page
+    )
+    dates = date_col.date_input(
+        "Updated between",
+        value=(),
+        key="list_dates",
+        on_change=_reset_page,
+        max_value=dt.date.today() + dt.timedelta(days=1),
+    )
+    deleted = st.toggle("Show deleted", key="list_deleted", on_change=_reset_page)
+    since = dates[0] if isinstance(dates, tuple) and len(dates) >= 1 else None
+    until = dates[1] if isinstance(dates, tuple) and len(dates) == 2 else None
+    page = int(st.session_state.setdefault("list_page", 1))
+    items, total = state.store().list_assessments(
+        search=search,
+        verdicts=verdicts,
+        since=since,
+        until=until,
+        deleted=deleted,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    pages = max(1, -(-total // PER_PAGE))
+    st.caption(f"{total} assessments · page {page} of {pages}")
+    if not items:
+        st.info("No assessments match." if total == 0 else "This page is empty.")
+    for item in items:
+        _row(item, deleted)
+    back, _, forward = st.columns([1, 4, 1])
+    back.button(
+        "← Newer",
+        disabled=page <= 1,
+        on_click=lambda: st.session_state.update(list_page=page - 1),
+        key="list_prev",
+    )
+    forward.button(
+        "Older →",
+        disabled=page >= pages,
+        on_click=lambda: st.session_state.update(list_page=page + 1),
+        key="list_next",
+    )
+
+
+run_page(render)

@@ -1,0 +1,121 @@
+"""Who may publish and activate policies.
+
+* Streamlit's built-in authentication (an ``[auth]`` section in secrets): admins are
+  the signed-in users whose e-mail is listed in ``ADVISOR_ADMINS`` (environment, comma
+  separated) or ``advisor.admins`` (secrets).
+* Otherwise an admin passphrase from ``ADVISOR_ADMIN_PASSPHRASE`` (environment or
+  secrets), checked in constant time with a lockout after repeated failures.
+* With neither, the app runs in single-user mode: whoever uses it is the admin.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+import streamlit as st
+
+from scoring.access import LockedOut, PassphraseGate
+
+Mode = Literal["identity", "passphrase", "single-user"]
+ADMIN_FLAG = "aa_admin"
+
+
+def secret(name: str, section: str | None = None) -> Any:
+    """A value from Streamlit secrets, or None when there is no secrets file or no such key."""
+    try:
+        source: Any = st.secrets[section] if section else st.secrets
+        return source.get(name)
+    except Exception:  # no secrets.toml at all is the normal single-machine case
+        return None
+
+
+def _identity_configured() -> bool:
+    return secret("auth") is not None
+
+
+def _passphrase() -> str | None:
+    value = os.environ.get("ADVISOR_ADMIN_PASSPHRASE") or secret("ADVISOR_ADMIN_PASSPHRASE")
+    return str(value) if value else None
+
+
+@st.cache_resource(show_spinner=False)
+def _gate(passphrase: str) -> PassphraseGate:
+    return PassphraseGate(passphrase)
+
+
+def mode() -> Mode:
+    if _identity_configured():
+        return "identity"
+    if _passphrase():
+        return "passphrase"
+    return "single-user"
+
+
+def _admin_emails() -> set[str]:
+    listed = os.environ.get("ADVISOR_ADMINS") or secret("admins", "advisor") or ""
+    if isinstance(listed, str):
+        listed = listed.split(",")
+    return {str(e).strip().casefold() for e in listed if str(e).strip()}
+
+
+def is_admin() -> bool:
+    current = mode()
+    if current == "single-user":
+        return True
+    if current == "identity":
+        user = st.user
+        return bool(user.is_logged_in) and str(user.get("email", "")).casefold() in _admin_emails()
+    return bool(st.session_state.get(ADMIN_FLAG))
+
+
+def author() -> str:
+    current = mode()
+    if current == "identity" and st.user.is_logged_in:
+        return str(st.user.get("email") or st.user.get("name") or "signed-in user")
+    if current == "passphrase":
+        return "admin (passphrase)"
+    return "single user"
+
+
+def sign_in_panel() -> None:
+    """What the Policy page shows about roles, with the sign-in controls for this mode."""
+    current = mode()
+    if current == "single-user":
+        st.info(
+            "Single-user mode: no admin is configured, so you may publish and activate "
+            "policies. For a team, set ADVISOR_ADMIN_PASSPHRASE or configure sign-in "
+            "(see the README).",
+            icon=":material/person:",
+        )
+        return
+    if current == "identity":
+        if not st.user.is_logged_in:
+            st.button("Sign in to publish", on_click=st.login)
+        elif is_admin():
+            st.success(f"Signed in as {author()} — admin.", icon=":material/verified_user:")
+            st.button("Sign out", on_click=st.logout)
+        else:
+            st.warning(f"Signed in as {author()}: you can preview and dry-run drafts, not publish.")
+            st.button("Sign out", on_click=st.logout)
+        return
+    if is_admin():
+        st.success("Admin: you may publish and activate policies.", icon=":material/verified_user:")
+        st.button("Leave admin mode", on_click=lambda: st.session_state.pop(ADMIN_FLAG, None))
+        return
+    with st.form("admin_sign_in", clear_on_submit=True):
+        guess = st.text_input("Admin passphrase", type="password")
+        submitted = st.form_submit_button("Become admin")
+    if submitted:
+        passphrase = _passphrase()
+        assert passphrase is not None
+        try:
+            ok = _gate(passphrase).check(guess)
+        except LockedOut as exc:
+            st.error(str(exc).capitalize() + ".", icon=":material/lock_clock:")
+            return
+        if ok:
+            st.session_state[ADMIN_FLAG] = True
+            st.rerun()
+        st.error("That passphrase is not right.", icon=":material/lock:")
+    st.caption("Without the admin role you can edit drafts, preview them and run dry runs.")
