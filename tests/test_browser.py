@@ -44,8 +44,9 @@ FIXED_DATE = {"SOURCE_DATE_EPOCH": "1795000000"}
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with running_app(FIXED_DATE) as url:
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    database = tmp_path_factory.mktemp("browser") / "advisor.db"
+    with running_app({**FIXED_DATE, "ADVISOR_DATABASE_URL": f"sqlite:///{database}"}) as url:
         yield url
 
 
