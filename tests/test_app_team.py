@@ -159,7 +159,7 @@ def test_dry_run_shows_which_verdicts_change_then_publish() -> None:
     table = at.dataframe[-2].value  # the dry-run table (the versions table comes last)
     assert list(table["Assessment"]) == ["Invoice field extraction for accounts payable"]
     assert list(table["Before"]) == ["adapt"] and list(table["After"]) == ["recommend"]
-    assert list(table["Open"])[0].startswith("/?a=")
+    assert next(iter(table["Open"])).startswith("/?a=")
     assert _store().count_assessments() == 3
     assert {a.policy_pk for a in _store().iter_assessments()} == {1}  # a dry run writes nothing
     _button(at, "Publish as default v1.0.1").click().run()
