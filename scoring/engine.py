@@ -53,6 +53,7 @@ __all__ = [
     "SectionScore",
     "VerdictRange",
     "policy_stamp",
+    "quick_verdict",
     "score",
     "verdict_for",
     "visible_questions",
@@ -146,6 +147,15 @@ def visible_questions(rubric: Rubric, answers: Mapping[str, Any]) -> list[str]:
     """Ids of the questions shown for these answers, in rubric order (``show_if`` applied)."""
     shown = _visible(rubric, answers)
     return [q.id for q in rubric.questions if shown[q.id]]
+
+
+def quick_verdict(rubric: Rubric, answers: Answers) -> tuple[Verdict, float] | None:
+    """The verdict and score only, without explanations or verdict range: what a list or a
+    re-score of thousands of assessments needs. Equal to ``score()``'s verdict and score."""
+    evaluation = _evaluate(rubric, dict(answers.answers))
+    if evaluation.verdict is None or evaluation.score is None:
+        return None
+    return evaluation.verdict, evaluation.score
 
 
 def verdict_for(score_value: float, rubric: Rubric) -> Verdict:

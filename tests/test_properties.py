@@ -150,3 +150,14 @@ def test_small_rubric_range_is_exact_and_reached() -> None:
     assert {verdict_range.best, verdict_range.worst} <= reached
     assert max(v.rank for v in reached) == verdict_range.best.rank
     assert min(v.rank for v in reached) == verdict_range.worst.rank
+
+
+@RUBRICS
+@SETTINGS
+@given(data=st.data())
+def test_quick_verdict_equals_the_full_score(rubric: Rubric, data: st.DataObject) -> None:
+    from scoring.engine import quick_verdict
+
+    answers = data.draw(answers_for(rubric))
+    full = score(rubric, answers)
+    assert quick_verdict(rubric, answers) == (full.verdict, full.score)

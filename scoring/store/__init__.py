@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..answers import Answers, usable_answers
-from ..engine import ScoreResult, policy_stamp, score
-from ..errors import AdvisorError, NotEnoughAnswers
-from ..models import Rubric
+from ..engine import policy_stamp, quick_verdict
+from ..errors import AdvisorError
+from ..models import Rubric, Verdict
 from . import tables as t
 
 __all__ = [
@@ -156,13 +156,11 @@ def _rubric_from_content(content: dict[str, Any]) -> Rubric:
 
 def evaluate(
     rubric: Rubric, title: str, answers: dict[str, Any], notes: dict[str, str]
-) -> ScoreResult | None:
-    """The result a saved assessment shows, or None while nothing weighted is answered."""
+) -> tuple[Verdict, float] | None:
+    """The verdict and score a saved assessment shows, or None while nothing weighted is
+    answered. Answers the policy does not know are set aside, as in the app."""
     usable, _ = usable_answers(rubric, title, answers, notes)
-    try:
-        return score(rubric, usable)
-    except NotEnoughAnswers:
-        return None
+    return quick_verdict(rubric, usable)
 
 
 class Store:
@@ -330,8 +328,8 @@ class Store:
             "answers": answers,
             "notes": notes,
             "policy_pk": policy.pk,
-            "verdict": result.verdict.value if result else None,
-            "score": result.score if result else None,
+            "verdict": result[0].value if result else None,
+            "score": result[1] if result else None,
             "created_at": now,
             "updated_at": now,
             "revision": 1,
@@ -376,8 +374,8 @@ class Store:
                     answers=answers,
                     notes=notes,
                     policy_pk=policy.pk,
-                    verdict=result.verdict.value if result else None,
-                    score=result.score if result else None,
+                    verdict=result[0].value if result else None,
+                    score=result[1] if result else None,
                     updated_at=_now(),
                     revision=t.assessments.c.revision + 1,
                 )
@@ -533,9 +531,9 @@ class Store:
                     id=item.id,
                     title=item.title,
                     before_verdict=item.verdict,
-                    after_verdict=result.verdict.value if result else None,
+                    after_verdict=result[0].value if result else None,
                     before_score=item.score,
-                    after_score=result.score if result else None,
+                    after_score=result[1] if result else None,
                 )
             )
             if progress is not None and (done % 100 == 0 or done == total):
