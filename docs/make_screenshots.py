@@ -6,6 +6,7 @@ Run: python docs/make_screenshots.py   (needs /usr/bin/chromium and playwright)
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,11 @@ OUT = ROOT / "docs" / "screenshots"
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with running_app() as url, sync_playwright() as playwright:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_app({"ADVISOR_DATABASE_URL": f"sqlite:///{folder}/screens.db"}) as url,
+        sync_playwright() as playwright,
+    ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1050}, device_scale_factor=1)
         page.set_default_timeout(30_000)
@@ -57,8 +62,13 @@ def main() -> None:
         ).to_be_visible()
         page.wait_for_timeout(1000)
         page.screenshot(path=str(OUT / "policy.png"))
+
+        page.get_by_role("link", name="Assessments").click()
+        expect(page.get_by_text("1 assessments")).to_be_visible()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(OUT / "assessments.png"))
         browser.close()
-    for name in ("assess", "report", "policy"):
+    for name in ("assess", "report", "policy", "assessments"):
         print(OUT / f"{name}.png")
 
 
