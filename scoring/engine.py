@@ -265,26 +265,174 @@ class _Evaluation:
     counted: dict[str, float]
 
 
+# The rubric compiled to plain tuples and dicts: _evaluate runs thousands of times in a
+# verdict range, a sensitivity analysis or a re-score, so it avoids pydantic attribute
+# walks and rebuilding option tables on every call.
+
+
+@dataclass(frozen=True)
+class _CQ:
+    id: str
+    section: str
+    weight: float
+    kind: str  # choice | mean | sum | number
+    scores: dict[str, float]
+    bands: tuple[tuple[float | None, str, float], ...]
+    controller: str | None
+    reveal: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    questions: tuple[_CQ, ...]
+    by_id: dict[str, _CQ]
+    section_weights: tuple[tuple[str, float], ...]
+    rules: tuple[tuple[int, int, bool, tuple[tuple[str, frozenset[str]], ...]], ...]
+    recommend: float
+    adapt: float
+
+
+_COMPILED: dict[int, tuple[Rubric, _Compiled]] = {}
+
+
+def _compile(rubric: Rubric) -> _Compiled:
+    hit = _COMPILED.get(id(rubric))
+    if hit is not None and hit[0] is rubric:
+        return hit[1]
+    questions = []
+    for q in rubric.questions:
+        if isinstance(q, NumberQuestion):
+            kind, scores = "number", {}
+            bands = tuple((b.below, b.id, b.score) for b in q.bands)
+        else:
+            kind = (
+                ("sum" if q.combine == "sum" else "mean")
+                if isinstance(q, MultipleChoiceQuestion)
+                else "choice"
+            )
+            scores, bands = {o.id: o.score for o in q.options}, ()
+        questions.append(
+            _CQ(
+                id=q.id,
+                section=q.section,
+                weight=q.weight,
+                kind=kind,
+                scores=scores,
+                bands=bands,
+                controller=q.show_if.question if q.show_if else None,
+                reveal=frozenset(q.show_if.any_of) if q.show_if else frozenset(),
+            )
+        )
+    rules = tuple(
+        (
+            index,
+            Verdict(rule.cap).rank,
+            rule.when.all is not None,
+            tuple(
+                (c.question, frozenset(c.any_of))
+                for c in rule.when.clauses
+                if c.question is not None and c.any_of is not None
+            ),
+        )
+        for index, rule in enumerate(rubric.hard_rules)
+        if rule.enabled
+    )
+    compiled = _Compiled(
+        questions=tuple(questions),
+        by_id={q.id: q for q in questions},
+        section_weights=tuple((s.id, s.weight) for s in rubric.sections),
+        rules=rules,
+        recommend=rubric.thresholds.recommend,
+        adapt=rubric.thresholds.adapt,
+    )
+    if len(_COMPILED) > 64:
+        _COMPILED.clear()
+    _COMPILED[id(rubric)] = (rubric, compiled)  # the rubric is kept alive, so ids stay unique
+    return compiled
+
+
+def _c_x(q: _CQ, value: Value) -> float:
+    if q.kind == "choice":
+        return q.scores[value]  # type: ignore[index]
+    if q.kind == "number":
+        for below, _, band_score in q.bands:
+            if below is None or value < below:  # type: ignore[operator]
+                return band_score
+        return q.bands[-1][2]
+    chosen: list[str] = [value] if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    total = sum(q.scores[c] for c in chosen)
+    return min(100.0, total) if q.kind == "sum" else total / len(chosen)
+
+
+def _c_matches(q: _CQ, value: Value, allowed: frozenset[str]) -> bool:
+    if q.kind == "number":
+        for below, band_id, _ in q.bands:
+            if below is None or value < below:  # type: ignore[operator]
+                return band_id in allowed
+        return q.bands[-1][1] in allowed
+    if isinstance(value, list):
+        return any(v in allowed for v in value)
+    return value in allowed
+
+
+_RANKED = {v.rank: v for v in Verdict}
+
+
 def _evaluate(rubric: Rubric, values: Mapping[str, Value]) -> _Evaluation:
-    shown = _visible(rubric, values)
+    c = _compile(rubric)
+    shown: dict[str, bool] = {}
     counted: dict[str, float] = {}
-    for question in rubric.questions:
-        value = values.get(question.id)
-        if shown[question.id] and value is not None and value != UNKNOWN:
-            counted[question.id] = _question_score(question, value)
-    overall = _overall(rubric, counted)
-    if overall is None:
+    sums: dict[str, list[float]] = {}
+    for q in c.questions:
+        if q.controller is None:
+            visible = True
+        else:
+            controlling = values.get(q.controller)
+            visible = (
+                shown.get(q.controller, False)
+                and controlling is not None
+                and controlling != UNKNOWN
+                and _c_matches(c.by_id[q.controller], controlling, q.reveal)
+            )
+        shown[q.id] = visible
+        value = values.get(q.id)
+        if visible and value is not None and value != UNKNOWN:
+            x = _c_x(q, value)
+            counted[q.id] = x
+            if q.weight > 0:
+                acc = sums.setdefault(q.section, [0.0, 0.0])
+                acc[0] += q.weight * x
+                acc[1] += q.weight
+    total = weight = 0.0
+    for section_id, section_weight in c.section_weights:
+        section_sum = sums.get(section_id)
+        if section_sum is not None and section_weight > 0:
+            total += section_weight * section_sum[0] / section_sum[1]
+            weight += section_weight
+    if weight == 0:
         return _Evaluation(None, None, None, [], shown, counted)
-    raw = verdict_for(overall, rubric)
-    final = raw
+    overall = round(total / weight, 1)
+    raw = (
+        Verdict.RECOMMEND
+        if overall >= c.recommend
+        else Verdict.ADAPT
+        if overall >= c.adapt
+        else Verdict.AVOID
+    )
+    rank = raw.rank
     fired = []
-    for index, rule in enumerate(rubric.hard_rules):
-        if rule.enabled and _condition_holds(rule.when, rubric, values, shown, None):
+    for index, cap_rank, needs_all, clauses in c.rules:
+        hits = (
+            shown.get(qid, False)
+            and (v := values.get(qid)) is not None
+            and v != UNKNOWN
+            and _c_matches(c.by_id[qid], v, allowed)
+            for qid, allowed in clauses
+        )
+        if all(hits) if needs_all else any(hits):
             fired.append(index)
-            cap = Verdict(rule.cap)
-            if cap.rank < final.rank:
-                final = cap
-    return _Evaluation(overall, raw, final, fired, shown, counted)
+            rank = min(rank, cap_rank)
+    return _Evaluation(overall, raw, _RANKED[rank], fired, shown, counted)
 
 
 def _section_scores(rubric: Rubric, counted: Mapping[str, float]) -> dict[str, tuple[float, float]]:
