@@ -149,6 +149,16 @@ class _QuestionBase(Strict):
     weight: Weight = 1.0
     show_if: ShowIf | None = None
     allow_unknown: bool = Field(default=True, description='Whether "don\'t know" is accepted.')
+    actionable: bool = Field(
+        default=False,
+        description="The company can change this answer by acting (add review, build an "
+        "evaluation set, self-host); 'what would change the verdict' only changes these.",
+    )
+    per_option: bool = Field(
+        default=False,
+        description="Answered once per option (e.g. hosting, adaptation) when an assessment "
+        "compares options; the other questions describe the shared context.",
+    )
 
 
 class SingleChoiceQuestion(_QuestionBase):
