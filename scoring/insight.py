@@ -363,12 +363,8 @@ def what_would_change(
     max_questions: int = MAX_CHANGED_QUESTIONS,
 ) -> WhatWouldChange:
     values: dict[str, Value] = dict(answers.answers)
-    evaluation = _evaluate(rubric, values)
-    actionable = [
-        q.id
-        for q in rubric.questions
-        if q.actionable and (evaluation.shown.get(q.id) or _could_show(rubric, values, q.id))
-    ]
+    # Hidden questions stay candidates: changing an actionable question may reveal them.
+    actionable = [q.id for q in rubric.questions if q.actionable]
     budget = [SEARCH_BUDGET]
     current_rank = result.verdict.rank
     found: dict[int, AnswerChange | None] = {}
@@ -384,12 +380,6 @@ def what_would_change(
         exact = exact and finished
         found[direction] = best
     return WhatWouldChange(up=found[1], down=found[-1], exact=exact, actionable=actionable)
-
-
-def _could_show(rubric: Rubric, values: Mapping[str, Value], question_id: str) -> bool:
-    from .engine import _maybe_visible
-
-    return _maybe_visible(rubric, values, question_id)
 
 
 def _search(
