@@ -31,6 +31,7 @@ from .source import Document, load_document, parse_document
 #: The ``kind`` of a JSON report (see scoring.report.model); kept here to avoid an import cycle.
 REPORT_KIND = "adoption-advisor-report"
 
+
 __all__ = [
     "AnswerValue",
     "Answers",
@@ -44,6 +45,51 @@ __all__ = [
 AnswerValue = str | list[str] | int | float
 
 
+Money = Annotated[float, Field(ge=0, description="An amount of money, 0 or more.")]
+Hours = Annotated[float, Field(ge=0, le=100_000)]
+
+
+class CostInputs(Strict):
+    """Cost figures of one way of adopting (see scoring.options for the model)."""
+
+    integration: Money = 0.0
+    adaptation: Money = 0.0
+    evaluation: Money = 0.0
+    price_per_item: Money = 0.0
+    items_per_month: Annotated[float, Field(ge=0)] | None = None
+    hosting_per_month: Money = 0.0
+    maintenance_per_month: Money = 0.0
+    review_hours_per_month: Hours = 0.0
+    other_per_month: Money = 0.0
+
+
+class CurrentProcess(Strict):
+    """What today's process costs each month."""
+
+    hours_per_month: Hours = 0.0
+    other_per_month: Money = 0.0
+
+
+class LabourRole(Strict):
+    """Repetitive work one role does today and how much of it the model removes."""
+
+    role: Annotated[str, Field(min_length=1, max_length=100)]
+    hours_per_week: Hours
+    share_removed: Annotated[float, Field(ge=0, le=1)]
+    moves_to: Annotated[str, Field(max_length=300)] = ""
+
+
+class OptionAnswers(Strict):
+    """One way of adopting; ``answers`` holds only the rubric's ``per_option`` questions."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    baseline: bool = False
+    answers: dict[str, Any] = Field(default_factory=dict)
+    notes: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict)
+    costs: CostInputs | None = None
+
+
 class Answers(Strict):
     """What one person answered; values are option ids, lists of them, numbers or ``unknown``."""
 
@@ -52,6 +98,13 @@ class Answers(Strict):
     # Any here: the type each answer needs depends on its question, checked against the rubric.
     answers: dict[str, Any] = Field(default_factory=dict)
     notes: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict)
+    options: list[OptionAnswers] = Field(default_factory=list, max_length=4)
+    costs: CostInputs | None = None
+    current_process: CurrentProcess | None = None
+    hourly_rate: Annotated[float, Field(ge=0)] | None = None
+    currency: Annotated[str, Field(min_length=1, max_length=8)] = "EUR"
+    horizon_months: Annotated[int, Field(ge=1, le=120)] = 36
+    labour: list[LabourRole] = Field(default_factory=list, max_length=20)
 
 
 def load_answers(path: str | Path, rubric: Rubric, *, display_name: str | None = None) -> Answers:
@@ -122,12 +175,46 @@ def _check_against_rubric(answers: Answers, rubric: Rubric, doc: Document) -> It
     for question_id in answers.notes:
         if question_id not in by_id:
             yield problem_at(doc, ["notes", question_id], _unknown_question(question_id, by_id))
+    seen: dict[str, int] = {}
+    for index, option in enumerate(answers.options):
+        base = ["options", index]
+        if option.id in seen:
+            yield problem_at(
+                doc, [*base, "id"], f"duplicate option id {option.id!r}; expected unique ids"
+            )
+        seen.setdefault(option.id, index)
+        if option.baseline and option.answers:
+            yield problem_at(
+                doc,
+                [*base, "answers"],
+                "a baseline option stands for today's process and takes no answers",
+            )
+        for question_id, value in option.answers.items():
+            question = by_id.get(question_id)
+            if question is not None and not question.per_option:
+                yield problem_at(
+                    doc,
+                    [*base, "answers", question_id],
+                    f"question {question_id!r} describes the shared context; answer it once "
+                    "under the top-level 'answers'",
+                )
+                continue
+            yield from _answer_problems(rubric, question_id, value, doc, [*base, "answers"])
+        for question_id in option.notes:
+            if question_id not in by_id:
+                yield problem_at(
+                    doc, [*base, "notes", question_id], _unknown_question(question_id, by_id)
+                )
+    if len([o for o in answers.options if o.baseline]) > 1:
+        yield problem_at(doc, ["options"], "expected at most one baseline option")
 
 
-def _answer_problems(rubric: Rubric, question_id: str, value: Any, doc: Document) -> list[Problem]:
+def _answer_problems(
+    rubric: Rubric, question_id: str, value: Any, doc: Document, where: list[Any] | None = None
+) -> list[Problem]:
     """What is wrong with one answer (empty when it fits its question)."""
     by_id = rubric.questions_by_id
-    loc = ["answers", question_id]
+    loc = [*(where or ["answers"]), question_id]
     question = by_id.get(question_id)
     if question is None:
         return [problem_at(doc, loc, _unknown_question(question_id, by_id))]
@@ -211,11 +298,9 @@ def _shown(value: Any) -> str:
 
 def answers_to_yaml(answers: Answers) -> str:
     """The answers as a YAML file that ``adoption-advisor score`` accepts."""
-    data: dict[str, Any] = {}
-    if answers.rubric:
-        data["rubric"] = answers.rubric
+    data: dict[str, Any] = answers.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
     data["title"] = answers.title
-    data["answers"] = dict(answers.answers)
-    if answers.notes:
-        data["notes"] = dict(answers.notes)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    first: tuple[str, ...] = ("rubric", "title", "answers", "notes")
+    ordered: dict[str, Any] = {k: data[k] for k in first if k in data}
+    ordered.update({k: v for k, v in data.items() if k not in ordered})
+    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,388 @@
+"""Options side by side, cost over time and labour freed — pure functions.
+
+An answers file may compare one to four ways of adopting (``options:``). Questions the
+rubric marks ``per_option`` are answered per option; all others once, for the shared
+context. An option marked ``baseline: true`` stands for keeping today's process: it is
+not scored, and its cost is the current process's cost.
+
+Cost model (money in the file's ``currency``, per month unless named one-time)::
+
+    one-time      = integration + adaptation + evaluation
+    items / month = costs.items_per_month, else the answer to the number question
+                    'monthly_volume' (if the rubric has it), else 0
+    monthly       = price_per_item × items/month + hosting + maintenance
+                    + review_hours_per_month × hourly_rate + other
+    current       = current_process.hours_per_month × hourly_rate + current_process.other
+    cumulative(m) = one-time + m × monthly          (m = 0 … horizon_months)
+    break-even    = the first month m ≥ 1 with cumulative(m) ≤ m × current, if any
+
+The cost model feeds the rubric's cost question: the one-time share of an option's
+cost over the horizon suggests an answer to ``cost_profile`` (60 % or more:
+``mostly_one_time``; 30 % or less: ``mostly_recurring``; else ``balanced``), shown next
+to the answer given. Labour: hours freed per week = hours × share removed, per role;
+their total suggests the answer to the number question ``weekly_hours``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .answers import Answers, CostInputs, OptionAnswers
+from .engine import ScoreResult, score
+from .errors import NotEnoughAnswers
+from .models import NumberQuestion, Rubric, Verdict
+
+__all__ = [
+    "CostSummary",
+    "Costs",
+    "Labour",
+    "LabourLine",
+    "OptionResult",
+    "OptionsComparison",
+    "compare_options",
+    "costs",
+    "labour",
+    "option_answers",
+]
+
+COST_PROFILE_QUESTION = "cost_profile"
+WEEKLY_HOURS_QUESTION = "weekly_hours"
+VOLUME_QUESTION = "monthly_volume"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OptionResult(_Out):
+    id: str
+    title: str
+    baseline: bool
+    verdict: Verdict | None
+    score: float | None
+    rules_applied: list[str]
+    adaptation: str | None
+    open_questions: int
+
+
+class OptionsComparison(_Out):
+    preferred: str | None
+    reason: str
+    items: list[OptionResult]
+
+
+class CostSummary(_Out):
+    id: str
+    title: str
+    baseline: bool
+    one_time: float
+    monthly: float
+    items_per_month: float
+    break_even_month: int | None
+    savings_at_horizon: float
+    one_time_share: float | None
+    suggested_cost_profile: str | None
+    cumulative: list[float]
+
+
+class Costs(_Out):
+    currency: str
+    horizon_months: int
+    current_monthly: float
+    current_cumulative: list[float]
+    options: list[CostSummary]
+
+
+class LabourLine(_Out):
+    role: str
+    hours_per_week: float
+    share_removed: float
+    hours_freed: float
+    moves_to: str
+
+
+class Labour(_Out):
+    roles: list[LabourLine]
+    hours_now: float
+    hours_freed: float
+    suggested_weekly_hours: float | None
+
+
+# --- options ----------------------------------------------------------------------------------
+
+
+def option_answers(answers: Answers, option: OptionAnswers) -> Answers:
+    """The answers one option is scored with: the shared ones, then the option's own."""
+    return Answers(
+        rubric=answers.rubric,
+        title=f"{answers.title} — {option.title}",
+        answers={**answers.answers, **option.answers},
+        notes={**answers.notes, **option.notes},
+        costs=option.costs,
+        current_process=answers.current_process,
+        hourly_rate=answers.hourly_rate,
+        currency=answers.currency,
+        horizon_months=answers.horizon_months,
+        labour=answers.labour,
+    )
+
+
+def _try_score(rubric: Rubric, answers: Answers) -> ScoreResult | None:
+    try:
+        return score(rubric, answers)
+    except NotEnoughAnswers:
+        return None
+
+
+def compare_options(rubric: Rubric, answers: Answers) -> OptionsComparison | None:
+    """Each option scored on its own answers; the preferred one named with the reason."""
+    if not answers.options:
+        return None
+    items = []
+    results: dict[str, ScoreResult] = {}
+    for option in answers.options:
+        if option.baseline:
+            items.append(
+                OptionResult(
+                    id=option.id,
+                    title=option.title,
+                    baseline=True,
+                    verdict=None,
+                    score=None,
+                    rules_applied=[],
+                    adaptation=None,
+                    open_questions=0,
+                )
+            )
+            continue
+        result = _try_score(rubric, option_answers(answers, option))
+        if result is not None:
+            results[option.id] = result
+        items.append(
+            OptionResult(
+                id=option.id,
+                title=option.title,
+                baseline=False,
+                verdict=result.verdict if result else None,
+                score=result.score if result else None,
+                rules_applied=[r.id for r in result.rules_applied] if result else [],
+                adaptation=result.adaptation.label if result else None,
+                open_questions=len(result.verdict_range.open_questions) if result else 0,
+            )
+        )
+    preferred, reason = _preferred(answers, items, results)
+    return OptionsComparison(preferred=preferred, reason=reason, items=items)
+
+
+def _preferred(
+    answers: Answers, items: list[OptionResult], results: dict[str, ScoreResult]
+) -> tuple[str | None, str]:
+    scored = sorted(
+        (i for i in items if i.verdict is not None and i.score is not None),
+        key=lambda i: (-i.verdict.rank, -(i.score or 0.0), i.open_questions),  # type: ignore[union-attr]
+    )
+    baseline = next((i for i in items if i.baseline), None)
+    if not scored:
+        if baseline is not None:
+            return (
+                baseline.id,
+                "No adoption option has enough answers to score; keep the current process for now.",
+            )
+        return None, "No option has enough answers to score yet."
+    best = scored[0]
+    assert best.verdict is not None and best.score is not None
+    if best.verdict is Verdict.AVOID and baseline is not None:
+        return baseline.id, (
+            f"Every adoption option is Avoid (best: “{best.title}” at {best.score:.1f}), "
+            f"so keeping the current process (“{baseline.title}”) is preferred."
+        )
+    if len(scored) == 1:
+        return (
+            best.id,
+            f"“{best.title}” is the only scored option: {best.verdict.label} at {best.score:.1f}.",
+        )
+    runner = scored[1]
+    assert runner.verdict is not None and runner.score is not None
+    why = (
+        f"“{best.title}” is preferred: {best.verdict.label} at {best.score:.1f} against "
+        f"{runner.verdict.label} at {runner.score:.1f} for “{runner.title}”"
+    )
+    differences = _biggest_differences(results[best.id], results[runner.id])
+    if differences:
+        why += "; it does better on " + ", ".join(differences)
+    if runner.rules_applied and not best.rules_applied:
+        why += "; no hard rule caps it"
+    return best.id, why + "."
+
+
+def _biggest_differences(best: ScoreResult, runner: ScoreResult, count: int = 2) -> list[str]:
+    theirs = {c.question: c for c in runner.contributions}
+    gaps = []
+    for mine in best.contributions:
+        other = theirs.get(mine.question)
+        gap = mine.points - (other.points if other else 0.0)
+        if gap > 0.05:
+            gaps.append((gap, mine.prompt.rstrip("?").lower()))
+    gaps.sort(reverse=True)
+    return [f"“{prompt}”" for _, prompt in gaps[:count]]
+
+
+# --- costs ------------------------------------------------------------------------------------
+
+
+def _volume(rubric: Rubric, answers: Answers, cost: CostInputs) -> float:
+    if cost.items_per_month is not None:
+        return cost.items_per_month
+    question = rubric.questions_by_id.get(VOLUME_QUESTION)
+    value = answers.answers.get(VOLUME_QUESTION)
+    if (
+        isinstance(question, NumberQuestion)
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return float(value)
+    return 0.0
+
+
+def _suggest_profile(rubric: Rubric, share: float | None) -> str | None:
+    question = rubric.questions_by_id.get(COST_PROFILE_QUESTION)
+    if question is None or share is None or isinstance(question, NumberQuestion):
+        return None
+    wanted = (
+        "mostly_one_time" if share >= 0.6 else "mostly_recurring" if share <= 0.3 else "balanced"
+    )
+    return wanted if wanted in {o.id for o in question.options} else None
+
+
+def _summary(
+    rubric: Rubric,
+    answers: Answers,
+    option_id: str,
+    title: str,
+    cost: CostInputs,
+    current: float,
+    horizon: int,
+) -> CostSummary:
+    rate = answers.hourly_rate or 0.0
+    volume = _volume(rubric, answers, cost)
+    one_time = cost.integration + cost.adaptation + cost.evaluation
+    monthly = (
+        cost.price_per_item * volume
+        + cost.hosting_per_month
+        + cost.maintenance_per_month
+        + cost.review_hours_per_month * rate
+        + cost.other_per_month
+    )
+    cumulative = [round(one_time + m * monthly, 2) for m in range(horizon + 1)]
+    break_even = None
+    saving = current - monthly
+    if saving > 0:
+        month = max(1, math.ceil(one_time / saving - 1e-9))
+        break_even = month if month <= horizon else None
+    total = cumulative[-1]
+    share = (one_time / total) if total > 0 else None
+    return CostSummary(
+        id=option_id,
+        title=title,
+        baseline=False,
+        one_time=round(one_time, 2),
+        monthly=round(monthly, 2),
+        items_per_month=volume,
+        break_even_month=break_even,
+        savings_at_horizon=round(horizon * current - total, 2),
+        one_time_share=round(share, 3) if share is not None else None,
+        suggested_cost_profile=_suggest_profile(rubric, share),
+        cumulative=cumulative,
+    )
+
+
+def costs(rubric: Rubric, answers: Answers) -> Costs | None:
+    """Cumulative cost per option against the current process, or None without cost figures."""
+    horizon = answers.horizon_months
+    rate = answers.hourly_rate or 0.0
+    process = answers.current_process
+    current = (process.hours_per_month * rate + process.other_per_month) if process else 0.0
+    summaries = []
+    if answers.options:
+        for option in answers.options:
+            if option.baseline:
+                summaries.append(
+                    CostSummary(
+                        id=option.id,
+                        title=option.title,
+                        baseline=True,
+                        one_time=0.0,
+                        monthly=round(current, 2),
+                        items_per_month=0.0,
+                        break_even_month=None,
+                        savings_at_horizon=0.0,
+                        one_time_share=None,
+                        suggested_cost_profile=None,
+                        cumulative=[round(m * current, 2) for m in range(horizon + 1)],
+                    )
+                )
+            elif option.costs is not None:
+                merged = option_answers(answers, option)
+                summaries.append(
+                    _summary(
+                        rubric, merged, option.id, option.title, option.costs, current, horizon
+                    )
+                )
+    elif answers.costs is not None:
+        summaries.append(
+            _summary(rubric, answers, "main", answers.title, answers.costs, current, horizon)
+        )
+    if not summaries:
+        return None
+    return Costs(
+        currency=answers.currency,
+        horizon_months=horizon,
+        current_monthly=round(current, 2),
+        current_cumulative=[round(m * current, 2) for m in range(horizon + 1)],
+        options=summaries,
+    )
+
+
+# --- labour -----------------------------------------------------------------------------------
+
+
+def labour(rubric: Rubric, answers: Answers) -> Labour | None:
+    if not answers.labour:
+        return None
+    lines = [
+        LabourLine(
+            role=role.role,
+            hours_per_week=role.hours_per_week,
+            share_removed=role.share_removed,
+            hours_freed=round(role.hours_per_week * role.share_removed, 1),
+            moves_to=role.moves_to,
+        )
+        for role in answers.labour
+    ]
+    freed = round(sum(line.hours_freed for line in lines), 1)
+    suggested = (
+        freed
+        if isinstance(rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION), NumberQuestion)
+        else None
+    )
+    return Labour(
+        roles=lines,
+        hours_now=round(sum(line.hours_per_week for line in lines), 1),
+        hours_freed=freed,
+        suggested_weekly_hours=suggested,
+    )
+
+
+def summary_for(rubric: Rubric, answers: Answers) -> dict[str, Any]:
+    """The three blocks as plain data (for the JSON report)."""
+    comparison = compare_options(rubric, answers)
+    cost = costs(rubric, answers)
+    work = labour(rubric, answers)
+    return {
+        "options": comparison.model_dump(mode="json") if comparison else None,
+        "costs": cost.model_dump(mode="json") if cost else None,
+        "labour": work.model_dump(mode="json") if work else None,
+    }
