@@ -122,8 +122,24 @@ def answers_from_data(data: Mapping[str, Any], rubric: Rubric, file: str = "<ans
     return _from_document(Document(data=dict(data), file=file), rubric)
 
 
+#: The answers-file blocks besides answers and notes ("extra" in the database and the app).
+EXTRA_KEYS = (
+    "options",
+    "costs",
+    "current_process",
+    "hourly_rate",
+    "currency",
+    "horizon_months",
+    "labour",
+)
+
+
 def usable_answers(
-    rubric: Rubric, title: str, answers: Mapping[str, Any], notes: Mapping[str, str]
+    rubric: Rubric,
+    title: str,
+    answers: Mapping[str, Any],
+    notes: Mapping[str, str],
+    extra: Mapping[str, Any] | None = None,
 ) -> tuple[Answers, list[Problem]]:
     """The answers that fit ``rubric`` and the problems of those set aside.
 
@@ -139,7 +155,42 @@ def usable_answers(
         if not found:
             kept[question_id] = value
     kept_notes = {k: v for k, v in notes.items() if k in rubric.questions_by_id}
-    return Answers(title=title or "Untitled assessment", answers=kept, notes=kept_notes), problems
+    data: dict[str, Any] = {
+        k: v for k, v in (extra or {}).items() if k in EXTRA_KEYS and v is not None
+    }
+    options = []
+    for option in data.get("options", []):
+        option_doc = Document(data={"options": [option]}, file="")
+        option_answers = {}
+        for question_id, value in dict(option.get("answers", {})).items():
+            question = rubric.questions_by_id.get(question_id)
+            found = _answer_problems(
+                rubric, question_id, value, option_doc, ["options", 0, "answers"]
+            )
+            if question is not None and not question.per_option:
+                found = [
+                    problem_at(
+                        option_doc,
+                        ["options", 0, "answers", question_id],
+                        "not option-specific in this policy",
+                    )
+                ]
+            problems.extend(found)
+            if not found:
+                option_answers[question_id] = value
+        options.append({**option, "answers": option_answers})
+    if options:
+        data["options"] = options
+    try:
+        model = Answers.model_validate(
+            {**data, "title": title or "Untitled assessment", "answers": kept, "notes": kept_notes}
+        )
+    except ValidationError:
+        model = Answers(title=title or "Untitled assessment", answers=kept, notes=kept_notes)
+        problems.append(
+            Problem("the options, cost or labour figures could not be read and are left out")
+        )
+    return model, problems
 
 
 def read_rubric_id(path: str | Path) -> str | None:

@@ -44,6 +44,7 @@ __all__ = [
     "OptionsComparison",
     "compare_options",
     "costs",
+    "headline",
     "labour",
     "option_answers",
 ]
@@ -128,6 +129,22 @@ def option_answers(answers: Answers, option: OptionAnswers) -> Answers:
         horizon_months=answers.horizon_months,
         labour=answers.labour,
     )
+
+
+def headline(rubric: Rubric, answers: Answers) -> tuple[Verdict, float] | None:
+    """Verdict and score a list shows: the best adoption option's when options are compared
+    (the same choice the report makes), else the assessment's own. Fast: no explanations."""
+    from .engine import quick_verdict
+
+    if not answers.options:
+        return quick_verdict(rubric, answers)
+    results = [
+        found
+        for option in answers.options
+        if not option.baseline
+        and (found := quick_verdict(rubric, option_answers(answers, option))) is not None
+    ]
+    return max(results, key=lambda r: (r[0].rank, r[1])) if results else None
 
 
 def _try_score(rubric: Rubric, answers: Answers) -> ScoreResult | None:

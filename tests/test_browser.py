@@ -39,6 +39,9 @@ if (reason := _missing()) is not None:
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+# expect() waits 5 s by default; a loaded CI machine can take longer for a rerun.
+expect.set_options(timeout=30_000)
+
 # The same report date in the server and in the CLI run below (conftest sets it for tests).
 FIXED_DATE = {"SOURCE_DATE_EPOCH": "1795000000"}
 
@@ -101,6 +104,7 @@ def test_upload_answers_open_report_download_pdf(page: Page, tmp_path: Path) -> 
 
 
 def test_answering_by_clicking_shows_progress(page: Page) -> None:
+    expect(page.get_by_text("0 of 36 questions answered")).to_be_visible()
     group = page.get_by_role("radiogroup", name="Who looks at the model's output first?")
     group.get_by_text("Specialists who know the subject well").click()
     expect(page.get_by_text("1 of 36 questions answered")).to_be_visible()

@@ -22,7 +22,9 @@ def test_export_import_and_rescore(
 ) -> None:
     base = store.active_version()
     assert base is not None
-    for path in sorted((ROOT / "examples").glob("*.yaml")):
+    for path in [
+        p for p in sorted((ROOT / "examples").glob("*.yaml")) if "\noptions:" not in p.read_text()
+    ]:
         answers = load_answers(path, DEFAULT)
         store.create_assessment(answers.title, dict(answers.answers), dict(answers.notes), base)
     lenient = store.publish(

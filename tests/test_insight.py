@@ -40,7 +40,8 @@ def _brute_force_minimum(rubric: Rubric, answers: Answers, target: int) -> tuple
             for q in combo:
                 current = values.get(q.id)
                 alternatives = [
-                    v for v in _possible_answers(q)
+                    v
+                    for v in _possible_answers(q)
                     if current in (None, UNKNOWN) or _step(q, current, v) > 0
                 ]
                 choices.append(alternatives)
@@ -51,7 +52,10 @@ def _brute_force_minimum(rubric: Rubric, answers: Answers, target: int) -> tuple
                 except Exception:
                     continue
                 if verdict.rank == target:
-                    steps = sum(_step(q, values.get(q.id), v) for q, v in zip(combo, assignment, strict=True))
+                    steps = sum(
+                        _step(q, values.get(q.id), v)
+                        for q, v in zip(combo, assignment, strict=True)
+                    )
                     if best is None or (size, steps) < best:
                         best = (size, steps)
         if best is not None:
@@ -128,7 +132,10 @@ def test_threshold_sentences_name_the_flip_point() -> None:
     answers = load_answers(ROOT / "examples" / "invoice_extraction.yaml", DEFAULT)
     result = score(DEFAULT, answers)
     found = {i.id: i for i in sensitivity(DEFAULT, answers, result).items}
-    assert found["recommend"].sentence == "Adapt holds unless the Recommend threshold drops to 65.0 or below."
+    assert (
+        found["recommend"].sentence
+        == "Adapt holds unless the Recommend threshold drops to 65.0 or below."
+    )
     assert found["adapt"].sentence == "Adapt holds unless the Adapt threshold rises above 65.0."
     lowered = apply_edits(DEFAULT, PolicyEdits(recommend=65.0), bump=False)
     assert score(lowered, answers).verdict.value == "recommend"

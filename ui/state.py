@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from scoring import Answers, Rubric, ScoreResult, load_rubric, score, usable_answers
+from scoring.answers import EXTRA_KEYS
 from scoring.errors import NotEnoughAnswers, Problem
 from scoring.rubrics import default_rubric_path
 from scoring.store import Assessment, EditConflict, NotFound, PolicyVersion, Store, database_url
@@ -23,6 +24,7 @@ from scoring.store import Assessment, EditConflict, NotFound, PolicyVersion, Sto
 ID, REVISION = "aa_id", "aa_revision"
 ANSWERS, NOTES, TITLE, STEP = "aa_answers", "aa_notes", "aa_title", "aa_step"
 POLICY, VERSION, CONFLICT = "aa_policy", "aa_policy_version", "aa_conflict"
+EXTRA = "aa_extra"  # options, cost figures, current process, labour (answers-file blocks)
 WIDGET_PREFIXES = ("answer__", "note__", "unknown__", "title_input")
 
 
@@ -55,6 +57,7 @@ def init() -> None:
     ss.setdefault(TITLE, "Untitled assessment")
     ss.setdefault(STEP, 0)
     ss.setdefault(ID, None)
+    ss.setdefault(EXTRA, {})
     wanted = st.query_params.get("a")
     if wanted and wanted != ss[ID]:
         try:
@@ -87,6 +90,19 @@ def notes() -> dict[str, str]:
     return result
 
 
+def extra() -> dict[str, Any]:
+    result: dict[str, Any] = st.session_state[EXTRA]
+    return result
+
+
+def set_extra(key: str, value: Any) -> None:
+    if value in (None, [], {}):
+        extra().pop(key, None)
+    else:
+        extra()[key] = value
+    save()
+
+
 def title() -> str:
     return str(st.session_state[TITLE])
 
@@ -113,14 +129,26 @@ def conflict() -> Assessment | None:
 
 def current_answers(rubric: Rubric | None = None) -> tuple[Answers, list[Problem]]:
     """The answers that fit the policy, as scoring sees them, and those set aside."""
-    return usable_answers(rubric or policy(), title(), answers(), notes())
+    return usable_answers(rubric or policy(), title(), answers(), notes(), extra())
 
 
 def current_result(rubric: Rubric | None = None) -> ScoreResult | None:
-    """The score for the current answers, or None while nothing weighted is answered."""
+    """The score for the current answers (with options: the best adoption option's, as in
+    the report), or None while nothing weighted is answered."""
     usable, _ = current_answers(rubric)
+    scored = usable
+    if usable.options:
+        from scoring.options import compare_options, option_answers
+
+        comparison = compare_options(rubric or policy(), usable)
+        candidates = [
+            i for i in (comparison.items if comparison else []) if not i.baseline and i.verdict
+        ]
+        if candidates:
+            best = max(candidates, key=lambda i: (i.verdict.rank, i.score or 0.0))  # type: ignore[union-attr]
+            scored = option_answers(usable, next(o for o in usable.options if o.id == best.id))
     try:
-        return score(rubric or policy(), usable)
+        return score(rubric or policy(), scored)
     except NotEnoughAnswers:
         return None
 
@@ -145,6 +173,7 @@ def open_assessment(item: Assessment) -> None:
     ss = st.session_state
     ss[ID], ss[REVISION] = item.id, item.revision
     ss[ANSWERS], ss[NOTES], ss[TITLE] = dict(item.answers), dict(item.notes), item.title
+    ss[EXTRA] = dict(item.extra)
     ss[STEP] = 0
     ss.pop(CONFLICT, None)
     use_version(store().version(item.policy_pk))
@@ -158,6 +187,7 @@ def new_assessment() -> None:
         ss.pop(key, None)
     ss[ID] = None
     ss[ANSWERS], ss[NOTES], ss[TITLE], ss[STEP] = {}, {}, "Untitled assessment", 0
+    ss[EXTRA] = {}
     use_version(_active_version())
     st.query_params.pop("a", None)
     forget_widgets()
@@ -189,6 +219,8 @@ def replace_all(answers_model: Answers) -> None:
     st.session_state[ANSWERS] = dict(answers_model.answers)
     st.session_state[NOTES] = dict(answers_model.notes)
     st.session_state[TITLE] = answers_model.title
+    dumped = answers_model.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    st.session_state[EXTRA] = {k: dumped[k] for k in EXTRA_KEYS if k in dumped}
     forget_widgets()
     save()
 
@@ -202,9 +234,11 @@ def save(*, overwrite: bool = False) -> None:
         return  # waiting for the person to choose; their edits stay in the session
     db = store()
     if ss.get(ID) is None:
-        if not answers() and not notes() and title() == "Untitled assessment":
+        if not answers() and not notes() and not extra() and title() == "Untitled assessment":
             return
-        item = db.create_assessment(title(), dict(answers()), dict(notes()), policy_version())
+        item = db.create_assessment(
+            title(), dict(answers()), dict(notes()), policy_version(), dict(extra())
+        )
         ss[ID], ss[REVISION] = item.id, item.revision
         st.query_params["a"] = item.id
         return
@@ -219,6 +253,7 @@ def save(*, overwrite: bool = False) -> None:
             answers=dict(answers()),
             notes=dict(notes()),
             policy=policy_version(),
+            extra=dict(extra()),
         )
     except EditConflict as exc:
         ss[CONFLICT] = exc.current

@@ -16,15 +16,20 @@ from typing import Any
 import altair as alt
 
 from ..engine import ScoreResult
+from ..insight import Sensitivity
 from ..models import Verdict
+from ..options import Costs, OptionsComparison
 
 __all__ = [
     "FONT_DIR",
     "FONT_FAMILY",
     "VERDICT_COLOURS",
     "chart_svg",
+    "cost_chart",
     "drivers_chart",
+    "options_chart",
     "section_chart",
+    "tornado_chart",
 ]
 
 FONT_FAMILY = "DejaVu Sans"
@@ -154,6 +159,148 @@ def drivers_chart(result: ScoreResult) -> Any:
     chart = alt.layer(bars, zero).properties(
         width=_WIDTH - 160, height=alt.Step(20), title="What drives the verdict"
     )
+    return _config(chart)
+
+
+_CLIP_LOW, _CLIP_HIGH = -100.0, 200.0
+
+
+def _relative(bound: float | None, current: float, unbounded: float) -> float:
+    if bound is None or current == 0:
+        return unbounded
+    return max(_CLIP_LOW, min(_CLIP_HIGH, (bound - current) / abs(current) * 100))
+
+
+def tornado_chart(sensitivity: Sensitivity) -> Any:
+    """How far each weight and threshold can move (in % of its value) before the verdict
+    flips; the narrowest bars are the closest calls. Bars end at -100 % / +200 % when
+    nothing flips the verdict within that range."""
+    rows = []
+    for item in sensitivity.items:
+        low = _relative(item.low, item.current, _CLIP_LOW)
+        high = _relative(item.high, item.current, _CLIP_HIGH)
+        if item.kind == "section_weight" and item.low is None:
+            low = _CLIP_LOW  # a weight cannot fall below 0
+        rows.append(
+            {
+                "label": _short(item.label, 40),
+                "low": low,
+                "high": high,
+                "sentence": item.sentence,
+            }
+        )
+    order = [str(r["label"]) for r in rows]
+    data = alt.Data(values=rows)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=11, color=_FOR, opacity=0.8)
+        .encode(
+            x=alt.X(
+                "low:Q",
+                title="Change that keeps the verdict (% of the current value)",
+                scale=alt.Scale(domain=[_CLIP_LOW, _CLIP_HIGH]),
+            ),
+            x2="high:Q",
+            y=y,
+            tooltip=[alt.Tooltip("sentence:N", title="Holds")],
+        )
+    )
+    zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color="#333").encode(x="x:Q")
+    chart = alt.layer(bars, zero).properties(
+        width=_WIDTH - 120, height=alt.Step(18), title="How close the verdict is to flipping"
+    )
+    return _config(chart)
+
+
+def options_chart(comparison: OptionsComparison) -> Any:
+    """Score of each option, coloured and labelled by its verdict."""
+    rows = [
+        {
+            "option": _short(i.title, 40),
+            "score": i.score,
+            "verdict": i.verdict.label if i.verdict else "",
+            "label": f"{i.verdict.label} {i.score:.1f}"
+            if i.verdict and i.score is not None
+            else "",
+        }
+        for i in comparison.items
+        if not i.baseline and i.score is not None
+    ]
+    data = alt.Data(values=rows)
+    y = alt.Y(
+        "option:N", sort=[str(r["option"]) for r in rows], title=None, axis=alt.Axis(labelLimit=260)
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=14)
+        .encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score (0–100)"),
+            y=y,
+            color=alt.Color(
+                "verdict:N",
+                scale=alt.Scale(
+                    domain=[v.label for v in Verdict], range=[VERDICT_COLOURS[v] for v in Verdict]
+                ),
+                legend=None,
+            ),
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, fontSize=11, color="#222")
+        .encode(x="score:Q", y=y, text="label:N")
+    )
+    chart = alt.layer(bars, labels).properties(
+        width=_WIDTH - 140, height=alt.Step(24), title="Options side by side"
+    )
+    return _config(chart)
+
+
+def cost_chart(costs: Costs) -> Any:
+    """Cumulative cost per option against the current process; dots mark break-even."""
+    rows = [
+        {"month": m, "cost": value, "series": "Current process"}
+        for m, value in enumerate(costs.current_cumulative)
+    ]
+    marks = []
+    for option in costs.options:
+        if option.baseline:
+            continue
+        rows += [
+            {"month": m, "cost": v, "series": option.title} for m, v in enumerate(option.cumulative)
+        ]
+        if option.break_even_month is not None:
+            marks.append(
+                {
+                    "month": option.break_even_month,
+                    "cost": option.cumulative[option.break_even_month],
+                    "series": option.title,
+                    "label": f"break-even, month {option.break_even_month}",
+                }
+            )
+    lines = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[0, costs.horizon_months])),
+            y=alt.Y("cost:Q", title=f"Cumulative cost ({costs.currency})"),
+            color=alt.Color("series:N", legend=alt.Legend(title=None, orient="bottom")),
+            strokeDash=alt.condition(
+                alt.datum.series == "Current process", alt.value([5, 4]), alt.value([1, 0])
+            ),
+        )
+    )
+    layers = [lines]
+    if marks:
+        points = alt.Chart(alt.Data(values=marks)).mark_point(size=70, filled=True, color="#222")
+        layers.append(points.encode(x="month:Q", y="cost:Q", tooltip=["series:N", "label:N"]))
+        layers.append(
+            alt.Chart(alt.Data(values=marks))
+            .mark_text(align="left", dx=6, dy=-8, fontSize=10, color="#222")
+            .encode(x="month:Q", y="cost:Q", text="label:N")
+        )
+    chart = alt.layer(*layers).properties(width=_WIDTH, height=220, title="Cost over time")
     return _config(chart)
 
 

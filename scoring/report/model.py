@@ -10,7 +10,24 @@ from pydantic import BaseModel, ConfigDict
 
 from ..answers import Answers
 from ..engine import Contribution, ScoreResult, score, visible_questions
+from ..insight import (
+    ResolveItem,
+    Sensitivity,
+    WhatWouldChange,
+    resolve_first,
+    sensitivity,
+    what_would_change,
+)
 from ..models import UNKNOWN, NumberQuestion, Rubric, Verdict
+from ..options import (
+    Costs,
+    Labour,
+    OptionsComparison,
+    compare_options,
+    costs,
+    labour,
+    option_answers,
+)
 
 __all__ = ["REPORT_KIND", "AnswerRow", "Report", "build_report", "report_date"]
 
@@ -52,6 +69,15 @@ class Report(BaseModel):
     rows: list[AnswerRow]
     answers: dict[str, Any]
     notes: dict[str, str]
+    # Decision insight (scoring.insight, scoring.options)
+    main_option: str | None
+    sensitivity: Sensitivity
+    what_would_change: WhatWouldChange
+    resolve_first: list[ResolveItem]
+    options: OptionsComparison | None
+    costs: Costs | None
+    labour: Labour | None
+    input: dict[str, Any]
 
 
 def report_date() -> dt.date:
@@ -69,22 +95,63 @@ def build_report(
     *,
     generated: dt.date | None = None,
 ) -> Report:
-    """Score (unless ``result`` is given) and assemble the report."""
-    result = result or score(rubric, answers)
+    """Score and assemble the report (``result`` may be passed when already computed for
+    these answers; with options, the headline is the best-scoring adoption option)."""
+    comparison = compare_options(rubric, answers)
+    scored = answers
+    main_option = None
+    if comparison is not None:
+        best = _best_adoption_option(comparison)
+        if best is not None:
+            option = next(o for o in answers.options if o.id == best)
+            scored, main_option, result = option_answers(answers, option), option.title, None
+    result = result or score(rubric, scored)
+    summary = _summary(rubric, result)
+    insight_sensitivity = sensitivity(rubric, scored, result)
+    summary += " " + insight_sensitivity.margin_sentence
+    if comparison is not None:
+        summary += " " + comparison.reason
     return Report(
         title=answers.title,
         generated=(generated or report_date()).isoformat(),
         verdict=result.verdict,
         verdict_meaning=VERDICT_MEANING[result.verdict],
-        summary=_summary(rubric, result),
+        summary=summary,
         thresholds={"recommend": rubric.thresholds.recommend, "adapt": rubric.thresholds.adapt},
         result=result,
-        rows=_rows(rubric, answers, result),
+        rows=_rows(rubric, scored, result),
         # Rubric order, not the order answers were given in: the app and the CLI
         # produce the same bytes for the same answers.
-        answers={q.id: answers.answers[q.id] for q in rubric.questions if q.id in answers.answers},
-        notes={q.id: answers.notes[q.id] for q in rubric.questions if q.id in answers.notes},
+        answers={q.id: scored.answers[q.id] for q in rubric.questions if q.id in scored.answers},
+        notes={q.id: scored.notes[q.id] for q in rubric.questions if q.id in scored.notes},
+        main_option=main_option,
+        sensitivity=insight_sensitivity,
+        what_would_change=what_would_change(rubric, scored, result),
+        resolve_first=resolve_first(rubric, scored),
+        options=comparison,
+        costs=costs(rubric, answers),
+        labour=labour(rubric, answers),
+        input=_input(rubric, answers),
     )
+
+
+def _best_adoption_option(comparison: OptionsComparison) -> str | None:
+    scored = [i for i in comparison.items if not i.baseline and i.verdict is not None]
+    if not scored:
+        return None
+    return min(scored, key=lambda i: (-i.verdict.rank, -(i.score or 0.0), i.open_questions)).id  # type: ignore[union-attr]
+
+
+def _input(rubric: Rubric, answers: Answers) -> dict[str, Any]:
+    """The answers file this report was made from (rubric order), so it reads back."""
+    data: dict[str, Any] = answers.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    data["title"] = answers.title
+    data["rubric"] = rubric.id
+    order = {q.id: i for i, q in enumerate(rubric.questions)}
+    for key in ("answers", "notes"):
+        if key in data:
+            data[key] = dict(sorted(data[key].items(), key=lambda kv: order.get(kv[0], 10_000)))
+    return data
 
 
 def _driver_phrase(contributions: list[Contribution], rubric: Rubric) -> str:

@@ -15,7 +15,17 @@ from importlib import resources
 from typing import Any
 
 from ..errors import ReportError
-from .charts import FONT_DIR, VERDICT_COLOURS, chart_svg, drivers_chart, section_chart
+from ..models import Verdict
+from .charts import (
+    FONT_DIR,
+    VERDICT_COLOURS,
+    chart_svg,
+    cost_chart,
+    drivers_chart,
+    options_chart,
+    section_chart,
+    tornado_chart,
+)
 from .model import REPORT_FORMAT_VERSION, REPORT_KIND, Report
 
 __all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown", "render_pdf"]
@@ -50,9 +60,17 @@ def report_data(report: Report) -> dict[str, Any]:
         "adaptation": r.adaptation.model_dump(mode="json"),
         "policy": r.policy.model_dump(mode="json"),
         "warnings": list(r.warnings),
+        "sensitivity": report.sensitivity.model_dump(mode="json"),
+        "what_would_change": report.what_would_change.model_dump(mode="json"),
+        "resolve_first": [i.model_dump(mode="json") for i in report.resolve_first],
+        "main_option": report.main_option,
+        "options": report.options.model_dump(mode="json") if report.options else None,
+        "costs": report.costs.model_dump(mode="json") if report.costs else None,
+        "labour": report.labour.model_dump(mode="json") if report.labour else None,
         "rubric": r.policy.id,
         "answers": report.answers,
         "notes": report.notes,
+        "input": report.input,
     }
 
 
@@ -120,6 +138,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"**{_md(r.adaptation.label)}.** {_md(r.adaptation.rationale)}",
         "",
+        *_md_insight(report),
         "## Score by factor",
         "",
         "| Factor | Weight | Score | Answered |",
@@ -156,6 +175,117 @@ def render_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def change_lines(report: Report) -> dict[str, str]:
+    """One sentence each for moving the verdict up and down (shared by every format)."""
+    found = report.what_would_change
+    out = {}
+    for key, change, word in (("up", found.up, "up"), ("down", found.down, "down")):
+        if change is None:
+            if (key == "up" and report.verdict is Verdict.RECOMMEND) or (
+                key == "down" and report.verdict is Verdict.AVOID
+            ):
+                out[key] = f"Nothing can move it {word}: it is already {report.verdict.label}."
+            else:
+                bound = "" if found.exact else " (search stopped at its bound)"
+                out[key] = (
+                    f"No change to up to three actionable answers moves it {word} to "
+                    f"exactly one level {'higher' if key == 'up' else 'lower'}{bound}."
+                )
+            continue
+        steps = "; ".join(change.description)
+        out[key] = f"{change.verdict.label} (score {change.score:.1f}) if: {steps}."
+    return out
+
+
+def _md_insight(report: Report) -> list[str]:
+    out = ["## How close the verdict is", "", _md(report.sensitivity.margin_sentence), ""]
+    out += [f"- {_md(item.sentence)}" for item in report.sensitivity.items[:8]]
+    lines = change_lines(report)
+    out += [
+        "",
+        "## What would change the verdict",
+        "",
+        f"- **Up:** {_md(lines['up'])}",
+        f"- **Down:** {_md(lines['down'])}",
+        "",
+    ]
+    if report.resolve_first:
+        out += [
+            "## Resolve first",
+            "",
+            "| Question | Status | Reachable verdicts | Score range |",
+            "|---|---|---|---|",
+        ]
+        for item in report.resolve_first:
+            verdicts = ", ".join(v.label for v in item.verdicts)
+            out.append(
+                f"| {_md(item.prompt)} | {item.status} | {verdicts} | "
+                f"{item.score_low:.1f}–{item.score_high:.1f} |"
+            )
+        out.append("")
+    if report.options is not None:
+        out += ["## Options side by side", "", _md(report.options.reason), ""]
+        out += [
+            "| Option | Verdict | Score | Capping rules | Adaptation |",
+            "|---|---|---:|---|---|",
+        ]
+        for option in report.options.items:
+            verdict = (
+                "today's process (not scored)"
+                if option.baseline
+                else (option.verdict.label if option.verdict else "—")
+            )
+            score = "" if option.score is None else f"{option.score:.1f}"
+            preferred = " (preferred)" if option.id == report.options.preferred else ""
+            out.append(
+                f"| {_md(option.title)}{preferred} | {verdict} | {score} | "
+                f"{_md(', '.join(option.rules_applied) or '—')} | {_md(option.adaptation or '—')} |"
+            )
+        out.append("")
+    if report.costs is not None:
+        c = report.costs
+        out += [
+            "## Cost over time",
+            "",
+            f"Current process: {_money(c.current_monthly, c.currency)} a month. Horizon {c.horizon_months} months.",
+            "",
+            "| Option | One-time | Monthly | Break-even | Saving over the horizon |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for o in c.options:
+            if o.baseline:
+                continue
+            breakeven = (
+                f"month {o.break_even_month}" if o.break_even_month else "not within the horizon"
+            )
+            out.append(
+                f"| {_md(o.title)} | {_money(o.one_time, c.currency)} | {_money(o.monthly, c.currency)} | "
+                f"{breakeven} | {_money(o.savings_at_horizon, c.currency)} |"
+            )
+        out.append("")
+    if report.labour is not None:
+        lab = report.labour
+        out += [
+            "## Labour freed",
+            "",
+            f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive work are freed.",
+            "",
+            "| Role | Hours a week | Share removed | Hours freed | Freed time goes to |",
+            "|---|---:|---:|---:|---|",
+        ]
+        out += [
+            f"| {_md(line.role)} | {line.hours_per_week:g} | {line.share_removed:.0%} | "
+            f"{line.hours_freed:g} | {_md(line.moves_to)} |"
+            for line in lab.roles
+        ]
+        out.append("")
+    return out
+
+
 # --- HTML -----------------------------------------------------------------------------------
 
 
@@ -173,10 +303,16 @@ def _jinja_env() -> Any:
 
 
 def _charts(report: Report) -> dict[str, str]:
-    return {
+    charts = {
         "sections": chart_svg(section_chart(report.result, report.thresholds)),
         "drivers": chart_svg(drivers_chart(report.result)),
+        "tornado": chart_svg(tornado_chart(report.sensitivity)),
     }
+    if report.options is not None:
+        charts["options"] = chart_svg(options_chart(report.options))
+    if report.costs is not None:
+        charts["costs"] = chart_svg(cost_chart(report.costs))
+    return charts
 
 
 def render_html(report: Report) -> str:
@@ -192,6 +328,7 @@ def render_html(report: Report) -> str:
             charts=charts,
             colour=VERDICT_COLOURS[report.verdict],
             status=_STATUS,
+            changes=change_lines(report),
         )
     )
 
@@ -217,6 +354,7 @@ def render_pdf(report: Report) -> bytes:
     """A PDF made by typst from the bundled template; data goes in as JSON, never as markup."""
     data = report_data(report)
     data["charts"] = _charts(report)
+    data["changes"] = change_lines(report)
     data["colour"] = VERDICT_COLOURS[report.verdict]
     data["rows"] = [
         row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows

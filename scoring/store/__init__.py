@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..answers import Answers, usable_answers
-from ..engine import policy_stamp, quick_verdict
+from ..engine import policy_stamp
 from ..errors import AdvisorError
 from ..models import Rubric, Verdict
+from ..options import headline
 from . import tables as t
 
 __all__ = [
@@ -121,6 +122,7 @@ class Assessment:
     updated_at: dt.datetime
     revision: int
     deleted_at: dt.datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,12 +157,16 @@ def _rubric_from_content(content: dict[str, Any]) -> Rubric:
 
 
 def evaluate(
-    rubric: Rubric, title: str, answers: dict[str, Any], notes: dict[str, str]
+    rubric: Rubric,
+    title: str,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    extra: dict[str, Any] | None = None,
 ) -> tuple[Verdict, float] | None:
     """The verdict and score a saved assessment shows, or None while nothing weighted is
     answered. Answers the policy does not know are set aside, as in the app."""
-    usable, _ = usable_answers(rubric, title, answers, notes)
-    return quick_verdict(rubric, usable)
+    usable, _ = usable_answers(rubric, title, answers, notes, extra)
+    return headline(rubric, usable)
 
 
 class Store:
@@ -317,8 +323,9 @@ class Store:
         answers: dict[str, Any],
         notes: dict[str, str],
         policy: PolicyVersion,
+        extra: dict[str, Any] | None = None,
     ) -> Assessment:
-        result = evaluate(policy.rubric(), title, answers, notes)
+        result = evaluate(policy.rubric(), title, answers, notes, extra)
         now = _now()
         new_id = uuid.uuid4().hex
         row = {
@@ -327,6 +334,7 @@ class Store:
             "title_search": title[:200].casefold(),
             "answers": answers,
             "notes": notes,
+            "extra": extra or {},
             "policy_pk": policy.pk,
             "verdict": result[0].value if result else None,
             "score": result[1] if result else None,
@@ -357,9 +365,10 @@ class Store:
         answers: dict[str, Any],
         notes: dict[str, str],
         policy: PolicyVersion,
+        extra: dict[str, Any] | None = None,
     ) -> Assessment:
         """Save over ``expected_revision``; :class:`EditConflict` if someone saved since."""
-        result = evaluate(policy.rubric(), title, answers, notes)
+        result = evaluate(policy.rubric(), title, answers, notes, extra)
         with self.engine.begin() as connection:
             updated = connection.execute(
                 sa.update(t.assessments)
@@ -373,6 +382,7 @@ class Store:
                     title_search=title[:200].casefold(),
                     answers=answers,
                     notes=notes,
+                    extra=extra or {},
                     policy_pk=policy.pk,
                     verdict=result[0].value if result else None,
                     score=result[1] if result else None,
@@ -413,6 +423,7 @@ class Store:
             dict(original.answers),
             dict(original.notes),
             self.version(original.policy_pk),
+            dict(original.extra),
         )
 
     def delete(self, assessment_id: str) -> None:
@@ -525,7 +536,7 @@ class Store:
         total = self.count_assessments()
         changes = []
         for done, item in enumerate(self.iter_assessments(), start=1):
-            result = evaluate(rubric, item.title, item.answers, item.notes)
+            result = evaluate(rubric, item.title, item.answers, item.notes, item.extra)
             changes.append(
                 RescoreChange(
                     id=item.id,
@@ -718,6 +729,7 @@ def _assessment(row: Any) -> Assessment:
         updated_at=row["updated_at"],
         revision=row["revision"],
         deleted_at=row["deleted_at"],
+        extra=dict(row["extra"] or {}),
     )
 
 

@@ -49,6 +49,8 @@ assessments = sa.Table(
     # Added in 0002: deletion is recoverable, and title search is case-insensitive.
     sa.Column("deleted_at", sa.DateTime, nullable=True),
     sa.Column("title_search", sa.String(200), nullable=False, default=""),
+    # Added in 0003: options, cost figures, current process and labour (answers-file blocks).
+    sa.Column("extra", sa.JSON, nullable=True),
     sa.Index("ix_assessments_updated_at", "updated_at"),
     sa.Index("ix_assessments_verdict", "verdict"),
     sa.Index("ix_assessments_title_search", "title_search"),
