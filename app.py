@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.common import run_page
+from ui.common import callback, run_page
 
 st.set_page_config(page_title="Adoption Advisor", page_icon=":material/explore:", layout="wide")
 
 pages = [
     st.Page("ui/assess.py", title="Assess", icon=":material/checklist:", default=True),
+    st.Page("ui/options.py", title="Options & costs", icon=":material/compare:"),
     st.Page("ui/report.py", title="Report", icon=":material/summarize:"),
     st.Page("ui/assessments.py", title="Assessments", icon=":material/folder_open:"),
     st.Page("ui/rescore.py", title="Re-score", icon=":material/compare_arrows:"),
@@ -27,7 +28,7 @@ def _sidebar() -> None:
         version = state.policy_version()
         st.markdown(f"**Policy**  \n`{version.rubric_id}` version {version.version}")
         st.caption(version.title)
-        st.button("New assessment", on_click=state.new_assessment, icon=":material/add:")
+        st.button("New assessment", on_click=callback(state.new_assessment), icon=":material/add:")
 
 
 run_page(_sidebar)

@@ -48,7 +48,7 @@ def main() -> None:
         page.set_viewport_size({"width": 1400, "height": 2300})  # the page scrolls inside
         page.get_by_role("link", name="Report").click()
         expect(page.get_by_role("status", name="Verdict: Adapt")).to_be_visible()
-        expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(2)
+        expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(3)
         page.wait_for_timeout(1500)
         page.screenshot(path=str(OUT / "report.png"), full_page=True)
 

@@ -55,6 +55,9 @@ def running_app(env: dict[str, str] | None = None, app_file: Path | None = None)
         str(port),
         "--browser.gatherUsageStats",
         "false",
+        # Tests must not depend on edits to the source tree while they run.
+        "--server.fileWatcherType",
+        "none",
     ]
     # The server's output goes to a file: a pipe nobody reads would fill and stall it.
     with tempfile.TemporaryFile() as log:

@@ -94,7 +94,7 @@ def test_full_journey_matches_the_cli(
     cli = json.loads(capsys.readouterr().out)
     assert _page_verdict(app) == cli["verdict"]
     assert f"Score {cli['score']:.1f} / 100" in " ".join(m.value for m in app.markdown)
-    assert len(app.get("vega_lite_chart")) == 2
+    assert len(app.get("vega_lite_chart")) == 3  # factors, drivers, sensitivity
 
 
 def test_answers_survive_moving_between_steps_and_pages(app: AppTest) -> None:

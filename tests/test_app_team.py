@@ -233,3 +233,73 @@ def test_report_names_the_policy_version(tmp_path: Path) -> None:
     assert "version 1.0.0 (published" in caption and "by system" in caption
     answers = load_answers(ROOT / "examples" / "sales_call_summaries.yaml", DEFAULT)
     assert _store().assessment(at.session_state["aa_id"]).answers == answers.answers
+
+
+def test_a_failing_save_shows_a_friendly_message_and_keeps_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = _app()
+    at.radio(key="answer__use_pattern").set_value("internal_assistant").run()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Store, "save_assessment", broken)
+    at.radio(key="answer__output_audience").set_value("domain_experts").run()
+    assert not at.exception
+    assert any("Something went wrong" in e.value and "RuntimeError" in e.value for e in at.error)
+    assert "Traceback" not in " ".join(e.value for e in at.error)
+    assert at.session_state["aa_answers"]["output_audience"] == "domain_experts"
+
+
+def test_options_costs_and_labour_in_the_app() -> None:
+    at = _app()
+    _upload(at, "support_triage_options.yaml")
+    at.switch_page("ui/options.py").run()
+    assert not at.exception
+    assert [at.text_input(key=f"opt_title_{i}").value for i in range(3)] == [
+        "Hosted large model, prompted",
+        "Self-hosted small model, fine-tuned",
+        "Keep the current process",
+    ]
+    assert at.checkbox(key="opt_base_2").value is True
+    assert at.selectbox(key="opt_ans_1_hosting").value == "self_hosted"
+    # an edit on this page is saved and reaches the report
+    at.number_input(key="opt_cost_0_integration").set_value(1000000.0).run()
+    saved = _store().assessment(at.session_state["aa_id"])
+    assert saved.extra["options"][0]["costs"]["integration"] == 1000000.0
+    at.switch_page("ui/report.py").run()
+    assert not at.exception
+    subheaders = [s.value for s in at.subheader]
+    for heading in (
+        "How close the verdict is",
+        "What would change the verdict",
+        "Options side by side",
+        "Cost over time",
+        "Labour freed",
+    ):
+        assert heading in subheaders
+    assert len(at.get("vega_lite_chart")) == 5
+    costs_table = next(d.value for d in at.dataframe if "Break-even" in d.value.columns)
+    assert list(costs_table["Break-even"]) == ["not within the horizon", "month 4"]
+
+
+def test_adding_options_on_the_page() -> None:
+    at = _app()
+    at.radio(key="answer__use_pattern").set_value("classify_extract").run()
+    at.switch_page("ui/options.py").run()
+    at.text_input(key="opt_title_0").input("Hosted model").run()
+    at.text_input(key="opt_title_1").input("Today").run()
+    at.checkbox(key="opt_base_1").check().run()
+    at.selectbox(key="opt_ans_0_hosting").set_value("external_api").run()
+    at.text_input(key="role_0_role").input("Agents").run()
+    at.number_input(key="role_0_hours_per_week").set_value(40.0).run()
+    at.number_input(key="role_0_share_removed").set_value(50).run()
+    extra = _store().assessment(at.session_state["aa_id"]).extra
+    assert extra["options"] == [
+        {"id": "hosted_model", "title": "Hosted model", "answers": {"hosting": "external_api"}},
+        {"id": "today", "title": "Today", "baseline": True},
+    ]
+    assert extra["labour"] == [{"role": "Agents", "hours_per_week": 40.0, "share_removed": 0.5}]
+    at.switch_page("ui/report.py").run()
+    assert "Labour freed" in [s.value for s in at.subheader]

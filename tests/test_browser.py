@@ -83,7 +83,7 @@ def test_upload_answers_open_report_download_pdf(page: Page, tmp_path: Path) -> 
     page.get_by_role("link", name="Report").click()
     expect(page.get_by_role("status", name="Verdict: Avoid")).to_be_visible()
     expect(page.get_by_text("Verdict: AVOID")).to_be_visible()
-    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(2)
+    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(3)
 
     with page.expect_download() as info:
         page.get_by_role("button", name="PDF").click()

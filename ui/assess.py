@@ -9,7 +9,7 @@ import streamlit as st
 from scoring import AdvisorError, answers_to_yaml, parse_answers, visible_questions
 from scoring.models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion
 from ui import state
-from ui.common import run_page, show_problems
+from ui.common import callback, run_page, show_problems
 
 DONT_KNOW = "Don't know"
 
@@ -32,10 +32,12 @@ def _section_label(index: int, section: Any, shown: list[str], rubric: Any) -> s
 # --- callbacks: widgets write into the session's answer store ---------------------------------
 
 
+@callback
 def _on_choice(question_id: str) -> None:
     state.set_answer(question_id, st.session_state[f"answer__{question_id}"])
 
 
+@callback
 def _on_multi(question_id: str) -> None:
     if st.session_state.get(f"unknown__{question_id}"):
         state.set_answer(question_id, UNKNOWN)
@@ -43,6 +45,7 @@ def _on_multi(question_id: str) -> None:
         state.set_answer(question_id, list(st.session_state[f"answer__{question_id}"]))
 
 
+@callback
 def _on_number(question_id: str) -> None:
     if st.session_state.get(f"unknown__{question_id}"):
         state.set_answer(question_id, UNKNOWN)
@@ -53,18 +56,22 @@ def _on_number(question_id: str) -> None:
     state.set_answer(question_id, value)
 
 
+@callback
 def _on_note(question_id: str) -> None:
     state.set_note(question_id, st.session_state[f"note__{question_id}"])
 
 
+@callback
 def _on_title() -> None:
     state.set_title(st.session_state["title_input"])
 
 
+@callback
 def _go(step: int) -> None:
     st.session_state[state.STEP] = step
 
 
+@callback
 def _on_jump() -> None:
     st.session_state[state.STEP] = st.session_state["jump_section"]
 
@@ -198,12 +205,14 @@ def _import_export() -> None:
 # --- the page ---------------------------------------------------------------------------------
 
 
+@callback
 def _load_theirs() -> None:
     theirs = state.conflict()
     if theirs is not None:
         state.open_assessment(theirs)
 
 
+@callback
 def _keep_mine() -> None:
     state.save(overwrite=True)
 

@@ -8,26 +8,30 @@ import streamlit as st
 
 from scoring.store import Assessment
 from ui import state
-from ui.common import run_page
+from ui.common import callback, run_page
 
 PER_PAGE = 20
 VERDICTS = ["recommend", "adapt", "avoid"]
 
 
+@callback
 def _open(item_id: str) -> None:
     state.open_assessment(state.store().assessment(item_id))
     st.session_state["aa_go_assess"] = True
 
 
+@callback
 def _duplicate(item_id: str) -> None:
     copy = state.store().duplicate(item_id)
     st.session_state["aa_list_flash"] = f"Duplicated as “{copy.title}”."
 
 
+@callback
 def _ask_delete(item_id: str) -> None:
     st.session_state["aa_confirm_delete"] = item_id
 
 
+@callback
 def _delete(item_id: str) -> None:
     state.store().delete(item_id)
     st.session_state.pop("aa_confirm_delete", None)
@@ -36,11 +40,13 @@ def _delete(item_id: str) -> None:
     st.session_state["aa_list_flash"] = "Deleted. It stays under “Show deleted” for 30 days."
 
 
+@callback
 def _restore(item_id: str) -> None:
     state.store().restore(item_id)
     st.session_state["aa_list_flash"] = "Restored."
 
 
+@callback
 def _rename(item_id: str) -> None:
     title = st.session_state.get(f"rename_{item_id}", "").strip()
     if title:
@@ -50,6 +56,7 @@ def _rename(item_id: str) -> None:
     st.session_state.pop("aa_renaming", None)
 
 
+@callback
 def _reset_page() -> None:
     st.session_state["list_page"] = 1
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections.abc import Callable, Sequence
+from typing import ParamSpec
 
 import streamlit as st
 
@@ -15,12 +17,56 @@ from scoring.report.charts import VERDICT_COLOURS
 log = logging.getLogger("adoption_advisor.ui")
 
 
+P = ParamSpec("P")
+CALLBACK_ERROR = "aa_callback_error"
+
+
+def callback(function: Callable[P, None]) -> Callable[P, None]:
+    """Guard a widget callback: callbacks run before the page script, outside run_page, so
+    an error there would reach the person as a traceback. Keep it for the page instead."""
+
+    @functools.wraps(function)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            function(*args, **kwargs)
+        except AdvisorError as exc:
+            st.session_state[CALLBACK_ERROR] = ("problems", exc.problems)
+        except Exception as exc:
+            if type(exc).__module__.startswith("streamlit"):
+                raise
+            log.exception("unexpected error in a callback")
+            st.session_state[CALLBACK_ERROR] = ("unexpected", type(exc).__name__)
+
+    return guarded
+
+
+def _show_callback_error() -> None:
+    found = st.session_state.pop(CALLBACK_ERROR, None)
+    if found is None:
+        return
+    kind, detail = found
+    if kind == "problems":
+        show_problems("That change could not be made:", detail)
+    else:
+        _friendly(detail)
+
+
+def _friendly(name: str) -> None:
+    st.error(
+        "Something went wrong on this page. Your answers are kept — try the last "
+        "step again, or download your answers from the Assess page to be safe. "
+        f"(Details for support: {name})",
+        icon=":material/warning:",
+    )
+
+
 def run_page(render: Callable[[], None]) -> None:
     """Run a page; an unexpected error shows a friendly message, never a traceback.
 
     Answers live in session state, so nothing is lost: the next click works again.
     """
     try:
+        _show_callback_error()
         render()
     except AdvisorError as exc:
         show_problems("This input could not be used:", exc.problems)
@@ -29,12 +75,7 @@ def run_page(render: Callable[[], None]) -> None:
         if type(exc).__module__.startswith("streamlit"):
             raise
         log.exception("unexpected error on a page")
-        st.error(
-            "Something went wrong on this page. Your answers are kept — try the last "
-            "step again, or download your answers from the Assess page to be safe. "
-            f"(Details for support: {type(exc).__name__})",
-            icon=":material/warning:",
-        )
+        _friendly(type(exc).__name__)
 
 
 def show_problems(heading: str, problems: Sequence[Problem]) -> None:

@@ -15,7 +15,7 @@ from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_cha
 from scoring.rubrics import rubric_dir
 from scoring.store import PolicyVersion, RescoreChange
 from ui import auth, state
-from ui.common import run_page, show_problems, verdict_badge
+from ui.common import callback, run_page, show_problems, verdict_badge
 
 EDITS, DRAFT, DRY_RUN = "aa_policy_edits", "aa_draft", "aa_dry_run"
 
@@ -57,22 +57,27 @@ def _start_draft(rubric: Rubric, source: str) -> None:
 # --- callbacks --------------------------------------------------------------------------------
 
 
+@callback
 def _on_threshold(name: str) -> None:
     setattr(_edits(), name, float(st.session_state[f"pol_th_{name}"]))
 
 
+@callback
 def _on_section_weight(section_id: str) -> None:
     _edits().section_weights[section_id] = float(st.session_state[f"pol_sw_{section_id}"])
 
 
+@callback
 def _on_question_weight(question_id: str) -> None:
     _edits().question_weights[question_id] = float(st.session_state[f"pol_qw_{question_id}"])
 
 
+@callback
 def _on_rule(rule_id: str) -> None:
     _edits().rules_enabled[rule_id] = bool(st.session_state[f"pol_rule_{rule_id}"])
 
 
+@callback
 def _load_file() -> None:
     path = st.session_state.get("pol_file")
     if not path:
@@ -86,6 +91,7 @@ def _load_file() -> None:
     _start_draft(rubric, f"file rubric/{Path(path).name}")
 
 
+@callback
 def _from_newest() -> None:
     rubric, _, _ = _draft()
     head = state.store().head(rubric.id)
@@ -93,6 +99,7 @@ def _from_newest() -> None:
         _start_draft(head.rubric(), f"published {head.label}")
 
 
+@callback
 def _publish(edited: Rubric, base_pk: int | None) -> None:
     note = st.session_state.get("pol_note", "")
     activate = bool(st.session_state.get("pol_activate", True))
@@ -109,6 +116,7 @@ def _publish(edited: Rubric, base_pk: int | None) -> None:
     _forget_editor()
 
 
+@callback
 def _activate(pk: int) -> None:
     state.store().activate(pk)
 

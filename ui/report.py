@@ -9,11 +9,19 @@ from typing import Any
 
 import streamlit as st
 
-from scoring import ScoreResult
-from scoring.report.charts import drivers_chart, section_chart
+from scoring import Answers, ScoreResult
+from scoring.insight import Sensitivity
+from scoring.report.charts import (
+    cost_chart,
+    drivers_chart,
+    options_chart,
+    section_chart,
+    tornado_chart,
+)
 from scoring.report.model import Report, build_report
+from scoring.report.render import change_lines
 from ui import state
-from ui.common import run_page, verdict_badge
+from ui.common import callback, run_page, verdict_badge
 
 _FORMATS = (
     ("pdf", "PDF", "application/pdf"),
@@ -59,6 +67,7 @@ def _file_stem(title: str) -> str:
     return stem[:60] or "assessment"
 
 
+@callback
 def _waiting(fmt: str, label: str, seen: int) -> None:
     st.session_state["aa_waiting_download"] = (fmt, label, seen)
 
@@ -99,6 +108,109 @@ def _chart_specs(result_json: str, recommend: float, adapt: float) -> tuple[dict
     )
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
+    """The report for these answers under this policy (the rubric itself is identified by its
+    SHA-256, so it is not hashed on every rerun)."""
+    del policy_sha
+    return build_report(_rubric, Answers.model_validate_json(answers_json))
+
+
+def _insight(report: Report) -> None:
+    st.subheader("How close the verdict is")
+    st.write(report.sensitivity.margin_sentence)
+    st.vega_lite_chart(_tornado_spec(report.sensitivity.model_dump_json()), theme=None)
+    with st.expander("Every weight and threshold"):
+        st.markdown("\n".join(f"- {item.sentence}" for item in report.sensitivity.items))
+    st.subheader("What would change the verdict")
+    lines = change_lines(report)
+    st.markdown(f"- **Up:** {lines['up']}\n- **Down:** {lines['down']}")
+    if report.resolve_first:
+        st.subheader("Resolve first")
+        st.dataframe(
+            [
+                {
+                    "Question": i.prompt,
+                    "Status": i.status,
+                    "Reachable verdicts": ", ".join(v.label for v in i.verdicts),
+                    "Score range": f"{i.score_low:.1f}–{i.score_high:.1f}",
+                }
+                for i in report.resolve_first
+            ],
+            hide_index=True,
+        )
+    if report.options is not None:
+        st.subheader("Options side by side")
+        st.write(report.options.reason)
+        st.dataframe(
+            [
+                {
+                    "Option": o.title
+                    + (" (preferred)" if o.id == report.options.preferred else ""),
+                    "Verdict": "today's process"
+                    if o.baseline
+                    else (o.verdict.label if o.verdict else "—"),
+                    "Score": o.score,
+                    "Capping rules": ", ".join(o.rules_applied) or "—",
+                    "Adaptation": o.adaptation or "—",
+                }
+                for o in report.options.items
+            ],
+            hide_index=True,
+        )
+        st.vega_lite_chart(options_chart(report.options).to_dict(validate=False), theme=None)
+    if report.costs is not None:
+        c = report.costs
+        st.subheader("Cost over time")
+        st.write(
+            f"Current process: {c.current_monthly:,.0f} {c.currency} a month; horizon {c.horizon_months} months."
+        )
+        st.dataframe(
+            [
+                {
+                    "Option": o.title,
+                    f"One-time ({c.currency})": o.one_time,
+                    f"Monthly ({c.currency})": o.monthly,
+                    "Break-even": f"month {o.break_even_month}"
+                    if o.break_even_month
+                    else "not within the horizon",
+                    f"Saving over {c.horizon_months} months ({c.currency})": o.savings_at_horizon,
+                    "Suggested cost profile": o.suggested_cost_profile or "—",
+                }
+                for o in c.options
+                if not o.baseline
+            ],
+            hide_index=True,
+        )
+        st.vega_lite_chart(cost_chart(c).to_dict(validate=False), theme=None)
+    if report.labour is not None:
+        lab = report.labour
+        st.subheader("Labour freed")
+        st.write(
+            f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive work are freed."
+        )
+        st.dataframe(
+            [
+                {
+                    "Role": line.role,
+                    "Hours a week": line.hours_per_week,
+                    "Share removed": f"{line.share_removed:.0%}",
+                    "Hours freed": line.hours_freed,
+                    "Freed time goes to": line.moves_to,
+                }
+                for line in lab.roles
+            ],
+            hide_index=True,
+        )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _tornado_spec(sensitivity_json: str) -> dict[str, Any]:
+    return dict(
+        tornado_chart(Sensitivity.model_validate_json(sensitivity_json)).to_dict(validate=False)
+    )
+
+
 def render() -> None:
     rubric = state.policy()
     st.title("Report")
@@ -108,7 +220,8 @@ def render() -> None:
         st.info("Answer at least one question on the Assess page to see a verdict.")
         st.page_link("ui/assess.py", label="Go to the questionnaire →")
         return
-    report = build_report(rubric, usable, result)
+    report = _report(rubric, usable.model_dump_json(), state.policy_version().sha256)
+    result = report.result  # with options: the best adoption option's result
 
     vr = result.verdict_range
     caption = f"{result.completeness.answered} of {result.completeness.shown} questions answered"
@@ -157,6 +270,7 @@ def render() -> None:
     st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(result.next_steps, 1)))
     st.subheader("Adaptation advice")
     st.markdown(f"**{result.adaptation.label}.** {result.adaptation.rationale}")
+    _insight(report)
 
     sections_spec, drivers_spec = _chart_specs(
         result.model_dump_json(), report.thresholds["recommend"], report.thresholds["adapt"]

@@ -6,9 +6,10 @@ import streamlit as st
 
 from scoring.policy import section_changes
 from ui import state
-from ui.common import run_page, verdict_badge
+from ui.common import callback, run_page, verdict_badge
 
 
+@callback
 def _move(pk: int) -> None:
     state.move_to_version(state.store().version(pk))
     st.session_state["aa_rescore_flash"] = (
