@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from scoring import Answers, load_rubric, score
 from scoring.cli import main
 
 from .conftest import ROOT
@@ -50,7 +51,28 @@ def test_example_scores_to_expected_verdict_in_every_format(
     assert outputs["pdf"].startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(outputs["pdf"])).pages)
     assert f"Verdict: {verdict.upper()}" in text
-    assert report["title"] in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert report["title"] in flat
+
+    # decision insight, in every format
+    for key in ("sensitivity", "what_would_change", "resolve_first"):
+        assert key in report
+    headings = ["How close the verdict is", "What would change the verdict"]
+    if report["options"]:
+        headings += ["Options side by side", "Cost over time", "Labour freed", "month 2"]
+    for heading in headings:
+        assert heading in outputs["md"].decode(), heading
+        assert heading in outputs["html"].decode(), heading
+        assert heading in flat, heading
+    # what_would_change states what applying its changes gives
+    rubric = load_rubric(ROOT / "rubric" / "default.yaml")
+    for direction in ("up", "down"):
+        change = report["what_would_change"][direction]
+        if change is None:
+            continue
+        scored = report["answers"] | change["changes"]
+        result = score(rubric, Answers(title="t", answers=scored))
+        assert result.verdict.value == change["verdict"]
 
 
 def test_json_report_reads_back_as_answers(
