@@ -19,7 +19,7 @@ from scoring.report.charts import (
     tornado_chart,
 )
 from scoring.report.model import Report, build_report
-from scoring.report.render import change_lines
+from scoring.report.render import change_lines, suggestion_lines
 from ui import state
 from ui.common import callback, run_page, verdict_badge
 
@@ -183,6 +183,11 @@ def _insight(report: Report) -> None:
             hide_index=True,
         )
         st.vega_lite_chart(cost_chart(c).to_dict(validate=False), theme=None)
+    if suggestions := suggestion_lines(report):
+        st.markdown(
+            "**Suggested answers from the figures**\n"
+            + "\n".join(f"- {line}" for line in suggestions)
+        )
     if report.labour is not None:
         lab = report.labour
         st.subheader("Labour freed")

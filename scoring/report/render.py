@@ -201,6 +201,34 @@ def change_lines(report: Report) -> dict[str, str]:
     return out
 
 
+def suggestion_lines(report: Report) -> list[str]:
+    """Where the cost and labour figures suggest an answer, next to the answer given."""
+    lines = []
+    given = report.input.get("answers", {})
+    if report.costs is not None:
+        for option in report.costs.options:
+            if option.suggested_cost_profile is None:
+                continue
+            answered = next(
+                (
+                    o.get("answers", {})
+                    for o in report.input.get("options", [])
+                    if o.get("id") == option.id
+                ),
+                {},
+            ).get("cost_profile", given.get("cost_profile", "not answered"))
+            lines.append(
+                f"{option.title}: the figures suggest cost profile “{option.suggested_cost_profile}” "
+                f"(answered: “{answered}”)."
+            )
+    if report.labour is not None and report.labour.suggested_weekly_hours is not None:
+        lines.append(
+            f"The labour figures suggest {report.labour.suggested_weekly_hours:g} hours a week of "
+            f"work the model takes over (answered: {given.get('weekly_hours', 'not answered')})."
+        )
+    return lines
+
+
 def _md_insight(report: Report) -> list[str]:
     out = ["## How close the verdict is", "", _md(report.sensitivity.margin_sentence), ""]
     out += [f"- {_md(item.sentence)}" for item in report.sensitivity.items[:8]]
@@ -283,6 +311,11 @@ def _md_insight(report: Report) -> list[str]:
             for line in lab.roles
         ]
         out.append("")
+    suggestions = suggestion_lines(report)
+    if suggestions:
+        out += ["**Suggested answers from the figures**", ""]
+        out += [f"- {_md(line)}" for line in suggestions]
+        out.append("")
     return out
 
 
@@ -329,6 +362,7 @@ def render_html(report: Report) -> str:
             colour=VERDICT_COLOURS[report.verdict],
             status=_STATUS,
             changes=change_lines(report),
+            suggestions=suggestion_lines(report),
         )
     )
 
@@ -355,6 +389,7 @@ def render_pdf(report: Report) -> bytes:
     data = report_data(report)
     data["charts"] = _charts(report)
     data["changes"] = change_lines(report)
+    data["suggestions"] = suggestion_lines(report)
     data["colour"] = VERDICT_COLOURS[report.verdict]
     data["rows"] = [
         row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows
