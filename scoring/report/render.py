@@ -209,14 +209,15 @@ def suggestion_lines(report: Report) -> list[str]:
         for option in report.costs.options:
             if option.suggested_cost_profile is None:
                 continue
-            answered = next(
+            own: dict[str, Any] = next(
                 (
                     o.get("answers", {})
                     for o in report.input.get("options", [])
                     if o.get("id") == option.id
                 ),
                 {},
-            ).get("cost_profile", given.get("cost_profile", "not answered"))
+            )
+            answered = own.get("cost_profile", given.get("cost_profile", "not answered"))
             lines.append(
                 f"{option.title}: the figures suggest cost profile “{option.suggested_cost_profile}” "
                 f"(answered: “{answered}”)."
