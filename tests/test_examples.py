@@ -57,7 +57,7 @@ def test_example_scores_to_expected_verdict_in_every_format(
     # decision insight, in every format
     for key in ("sensitivity", "what_would_change", "resolve_first"):
         assert key in report
-    headings = ["How close the verdict is", "What would change the verdict"]
+    headings = ["How close the verdict is", "What would change the verdict", "Resolve first"]
     if report["options"]:
         headings += ["Options side by side", "Cost over time", "Labour freed", "month 2"]
     for heading in headings:

@@ -19,7 +19,7 @@ from scoring.report.charts import (
     tornado_chart,
 )
 from scoring.report.model import Report, build_report
-from scoring.report.render import change_lines, suggestion_lines
+from scoring.report.render import NOTHING_TO_RESOLVE, change_lines, suggestion_lines
 from ui import state
 from ui.common import callback, run_page, verdict_badge
 
@@ -125,8 +125,10 @@ def _insight(report: Report) -> None:
     st.subheader("What would change the verdict")
     lines = change_lines(report)
     st.markdown(f"- **Up:** {lines['up']}\n- **Down:** {lines['down']}")
-    if report.resolve_first:
-        st.subheader("Resolve first")
+    st.subheader("Resolve first")
+    if not report.resolve_first:
+        st.write(NOTHING_TO_RESOLVE)
+    else:
         st.dataframe(
             [
                 {

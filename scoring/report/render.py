@@ -201,6 +201,9 @@ def change_lines(report: Report) -> dict[str, str]:
     return out
 
 
+NOTHING_TO_RESOLVE = "Nothing to resolve: every question that could count is answered."
+
+
 def suggestion_lines(report: Report) -> list[str]:
     """Where the cost and labour figures suggest an answer, next to the answer given."""
     lines = []
@@ -256,6 +259,8 @@ def _md_insight(report: Report) -> list[str]:
                 f"{item.score_low:.1f}–{item.score_high:.1f} |"
             )
         out.append("")
+    else:
+        out += ["## Resolve first", "", NOTHING_TO_RESOLVE, ""]
     if report.options is not None:
         out += ["## Options side by side", "", _md(report.options.reason), ""]
         out += [
@@ -364,6 +369,7 @@ def render_html(report: Report) -> str:
             status=_STATUS,
             changes=change_lines(report),
             suggestions=suggestion_lines(report),
+            nothing_to_resolve=NOTHING_TO_RESOLVE,
         )
     )
 
@@ -391,6 +397,7 @@ def render_pdf(report: Report) -> bytes:
     data["charts"] = _charts(report)
     data["changes"] = change_lines(report)
     data["suggestions"] = suggestion_lines(report)
+    data["nothing_to_resolve"] = NOTHING_TO_RESOLVE
     data["colour"] = VERDICT_COLOURS[report.verdict]
     data["rows"] = [
         row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows
