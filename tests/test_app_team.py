@@ -85,7 +85,8 @@ def test_list_search_open_rename_duplicate_delete_restore() -> None:
     at.multiselect(key="list_verdicts").set_value(["adapt"]).run()
     assert "1 assessments" in at.caption[0].value
     at.button(key=f"dup_{invoice.id}").click().run()
-    assert any("Duplicated as “Invoice capture v2 (copy)”" in s.value for s in at.success)
+    # user-written titles are shown literally: Markdown characters come escaped
+    assert any("Duplicated as “Invoice capture v2 \\(copy\\)”" in s.value for s in at.success)
     assert "2 assessments" in at.caption[0].value
 
     at.button(key=f"del_{invoice.id}").click().run()
@@ -303,3 +304,11 @@ def test_adding_options_on_the_page() -> None:
     assert extra["labour"] == [{"role": "Agents", "hours_per_week": 40.0, "share_removed": 0.5}]
     at.switch_page("ui/report.py").run()
     assert "Labour freed" in [s.value for s in at.subheader]
+
+
+def test_hostile_titles_are_shown_literally() -> None:
+    at = _app()
+    at.text_input(key="title_input").input("[click](javascript:alert(1)) **loud**").run()
+    at.switch_page("ui/assessments.py").run()
+    rows = [m.value for m in at.markdown if "click" in m.value]
+    assert rows == ["**\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*loud\\*\\***"]

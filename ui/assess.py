@@ -9,7 +9,7 @@ import streamlit as st
 from scoring import AdvisorError, answers_to_yaml, parse_answers, visible_questions
 from scoring.models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion
 from ui import state
-from ui.common import callback, run_page, show_problems
+from ui.common import callback, plain, run_page, show_problems
 
 DONT_KNOW = "Don't know"
 
@@ -199,7 +199,7 @@ def _import_export() -> None:
         if problems := st.session_state.get("aa_upload_error"):
             show_problems("The file was not loaded; your current answers are unchanged.", problems)
         if ok := st.session_state.pop("aa_upload_ok", None):
-            st.success(f"Loaded {ok[1]} answers from {ok[0]}.")
+            st.success(plain(f"Loaded {ok[1]} answers from {ok[0]}."))
 
 
 # --- the page ---------------------------------------------------------------------------------

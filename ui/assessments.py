@@ -8,7 +8,7 @@ import streamlit as st
 
 from scoring.store import Assessment
 from ui import state
-from ui.common import callback, run_page
+from ui.common import callback, plain, run_page
 
 PER_PAGE = 20
 VERDICTS = ["recommend", "adapt", "avoid"]
@@ -66,7 +66,7 @@ def _row(item: Assessment, deleted: bool) -> None:
         info, actions = st.columns([3, 2])
         verdict = item.verdict.capitalize() if item.verdict else "No verdict yet"
         score = f" · {item.score:.1f}" if item.score is not None else ""
-        info.markdown(f"**{_escape(item.title)}**")
+        info.markdown(f"**{plain(item.title)}**")
         info.caption(
             f"{verdict}{score} · updated {item.updated_at:%Y-%m-%d %H:%M} UTC · "
             f"policy #{item.policy_pk} · {len(item.answers)} answers"
@@ -96,7 +96,7 @@ def _row(item: Assessment, deleted: bool) -> None:
                 args=(item.id,),
             )
         if st.session_state.get("aa_confirm_delete") == item.id:
-            st.warning(f"Delete “{item.title}”? You can restore it for 30 days.")
+            st.warning(plain(f"Delete “{item.title}”? You can restore it for 30 days."))
             yes, no = st.columns(2)
             yes.button("Yes, delete", key=f"confirm_{item.id}", on_click=_delete, args=(item.id,))
             no.button(
@@ -106,17 +106,12 @@ def _row(item: Assessment, deleted: bool) -> None:
             )
 
 
-def _escape(text: str) -> str:
-    # Titles are user-written: show them literally in Markdown.
-    return "".join(f"\\{c}" if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
-
-
 def render() -> None:
     if st.session_state.pop("aa_go_assess", False):
         st.switch_page("ui/assess.py")
     st.title("Assessments")
     if flash := st.session_state.pop("aa_list_flash", None):
-        st.success(flash)
+        st.success(plain(flash))
     search_col, verdict_col, date_col = st.columns([2, 2, 2])
     search = search_col.text_input("Search titles", key="list_search", on_change=_reset_page)
     verdicts = verdict_col.multiselect(

@@ -78,6 +78,14 @@ def run_page(render: Callable[[], None]) -> None:
         _friendly(type(exc).__name__)
 
 
+_MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
+
+
+def plain(text: str) -> str:
+    """Text people wrote (titles, notes, option names), shown literally inside Markdown."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
 def show_problems(heading: str, problems: Sequence[Problem]) -> None:
     lines = "\n".join(str(p) for p in problems)
     st.error(f"{heading}\n\n```\n{lines}\n```", icon=":material/error:")

@@ -21,7 +21,7 @@ from scoring.report.charts import (
 from scoring.report.model import Report, build_report
 from scoring.report.render import NOTHING_TO_RESOLVE, change_lines, suggestion_lines
 from ui import state
-from ui.common import callback, run_page, verdict_badge
+from ui.common import callback, plain, run_page, verdict_badge
 
 _FORMATS = (
     ("pdf", "PDF", "application/pdf"),
@@ -143,7 +143,7 @@ def _insight(report: Report) -> None:
         )
     if report.options is not None:
         st.subheader("Options side by side")
-        st.write(report.options.reason)
+        st.markdown(plain(report.options.reason))
         st.dataframe(
             [
                 {
@@ -164,8 +164,10 @@ def _insight(report: Report) -> None:
     if report.costs is not None:
         c = report.costs
         st.subheader("Cost over time")
-        st.write(
-            f"Current process: {c.current_monthly:,.0f} {c.currency} a month; horizon {c.horizon_months} months."
+        st.markdown(
+            plain(
+                f"Current process: {c.current_monthly:,.0f} {c.currency} a month; horizon {c.horizon_months} months."
+            )
         )
         st.dataframe(
             [
@@ -248,7 +250,7 @@ def render() -> None:
         )
 
     st.subheader("Why")
-    st.write(report.summary)
+    st.markdown(plain(report.summary))
 
     left, right = st.columns(2)
     with left:

@@ -176,7 +176,7 @@ def render_markdown(report: Report) -> str:
 
 
 def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
+    return f"{value:,.0f} {_md(currency)}"
 
 
 def change_lines(report: Report) -> dict[str, str]:
