@@ -239,6 +239,9 @@ def test_upload_a_policy_publish_it_and_start_over(app: AppTest) -> None:
     _button(app, "New assessment").click().run()
     app.switch_page("ui/assess.py").run()
     assert app.header[0].value == "Value"
+    app.switch_page("ui/policy.py").run()
+    _button(app, "Reset the draft to the shipped default").click().run()
+    assert app.header[0].value == "Draft: default from the shipped default rubric/default.yaml"
 
 
 def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTest) -> None:

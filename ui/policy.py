@@ -12,7 +12,7 @@ import streamlit as st
 from scoring import AdvisorError, Rubric, parse_rubric, score
 from scoring.errors import NotEnoughAnswers
 from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_changes
-from scoring.rubrics import rubric_dir
+from scoring.rubrics import default_rubric_path, rubric_dir
 from scoring.store import PolicyVersion, RescoreChange
 from ui import auth, state
 from ui.common import callback, run_page, show_problems, verdict_badge
@@ -92,6 +92,12 @@ def _load_file() -> None:
 
 
 @callback
+def _reset_to_shipped() -> None:
+    path = default_rubric_path()
+    _start_draft(state.shipped_rubric(str(path)), f"the shipped default rubric/{path.name}")
+
+
+@callback
 def _from_newest() -> None:
     rubric, _, _ = _draft()
     head = state.store().head(rubric.id)
@@ -142,7 +148,9 @@ def _sources() -> None:
             format_func=lambda n: Path(n).name,
             on_change=_load_file,
         )
-        st.button("Start over from the newest published version", on_click=_from_newest)
+        left_button, right_button = st.columns(2)
+        left_button.button("Start over from the newest published version", on_click=_from_newest)
+        right_button.button("Reset the draft to the shipped default", on_click=_reset_to_shipped)
     with right:
         upload = st.file_uploader(
             "…or upload a policy (YAML)", type=["yaml", "yml"], key="pol_upload"
