@@ -95,6 +95,9 @@ def test_full_journey_matches_the_cli(
     assert _page_verdict(app) == cli["verdict"]
     assert f"Score {cli['score']:.1f} / 100" in " ".join(m.value for m in app.markdown)
     assert len(app.get("vega_lite_chart")) == 3  # factors, drivers, sensitivity
+    subheaders = [h.value for h in app.subheader]
+    for heading in ("How close the verdict is", "What would change the verdict", "Resolve first"):
+        assert heading in subheaders
 
 
 def test_answers_survive_moving_between_steps_and_pages(app: AppTest) -> None:
