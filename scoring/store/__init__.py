@@ -325,19 +325,11 @@ class Store:
         policy: PolicyVersion,
         extra: dict[str, Any] | None = None,
     ) -> Assessment:
-        result = evaluate(policy.rubric(), title, answers, notes, extra)
         now = _now()
         new_id = uuid.uuid4().hex
         row = {
             "id": new_id,
-            "title": title[:200],
-            "title_search": title[:200].casefold(),
-            "answers": answers,
-            "notes": notes,
-            "extra": extra or {},
-            "policy_pk": policy.pk,
-            "verdict": result[0].value if result else None,
-            "score": result[1] if result else None,
+            **_content(title, answers, notes, extra, policy),
             "created_at": now,
             "updated_at": now,
             "revision": 1,
@@ -368,7 +360,6 @@ class Store:
         extra: dict[str, Any] | None = None,
     ) -> Assessment:
         """Save over ``expected_revision``; :class:`EditConflict` if someone saved since."""
-        result = evaluate(policy.rubric(), title, answers, notes, extra)
         with self.engine.begin() as connection:
             updated = connection.execute(
                 sa.update(t.assessments)
@@ -378,14 +369,7 @@ class Store:
                     t.assessments.c.deleted_at.is_(None),
                 )
                 .values(
-                    title=title[:200],
-                    title_search=title[:200].casefold(),
-                    answers=answers,
-                    notes=notes,
-                    extra=extra or {},
-                    policy_pk=policy.pk,
-                    verdict=result[0].value if result else None,
-                    score=result[1] if result else None,
+                    **_content(title, answers, notes, extra, policy),
                     updated_at=_now(),
                     revision=t.assessments.c.revision + 1,
                 )
@@ -675,6 +659,28 @@ def _import_row(values: dict[str, Any], pk_map: dict[int, int]) -> dict[str, Any
     values["policy_pk"] = pk_map[values["policy_pk"]]
     values["title_search"] = str(values["title"]).casefold()
     return values
+
+
+def _content(
+    title: str,
+    answers: dict[str, Any],
+    notes: dict[str, str],
+    extra: dict[str, Any] | None,
+    policy: PolicyVersion,
+) -> dict[str, Any]:
+    """The columns a save writes, with the verdict and score under ``policy`` kept beside
+    the answers so lists and filters need not score anything."""
+    result = evaluate(policy.rubric(), title, answers, notes, extra)
+    return {
+        "title": title[:200],
+        "title_search": title[:200].casefold(),
+        "answers": answers,
+        "notes": notes,
+        "extra": extra or {},
+        "policy_pk": policy.pk,
+        "verdict": result[0].value if result else None,
+        "score": result[1] if result else None,
+    }
 
 
 def _make_engine(url: str) -> Engine:
