@@ -12,9 +12,10 @@ from typing import Any
 
 import streamlit as st
 
+from scoring import visible_questions
 from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
 from ui import state
-from ui.common import callback, run_page
+from ui.common import callback, plain, run_page
 
 MAX_OPTIONS = 4
 MAX_ROLES = 6
@@ -178,8 +179,16 @@ def _option_answers() -> None:
         return
     st.subheader("Answers that differ between options")
     st.caption(
-        "The other questions describe the shared context and are answered on the Assess page."
+        "The other questions describe the shared context and are answered on the Assess page. "
+        "A question an option does not ask (see its conditions) is greyed out."
     )
+    shown = {
+        slot: set(visible_questions(rubric, {**state.answers(), **option.get("answers", {})}))
+        for slot, option in options
+    }
+    header = st.columns(len(options))
+    for column, (_, option) in zip(header, options, strict=True):
+        column.markdown(f"**{plain(option['title'])}**")
     for question in per_option:
         if isinstance(question, MultipleChoiceQuestion | NumberQuestion):
             continue  # the default policy's option-specific questions are single choices
@@ -196,7 +205,8 @@ def _option_answers() -> None:
                 key=key,
                 index=None,
                 format_func=labels.__getitem__,
-                placeholder=option["title"],
+                placeholder=option["title"] if question.id in shown[slot] else "not asked",
+                disabled=question.id not in shown[slot],
                 label_visibility="collapsed",
                 on_change=_on_option_answer,
                 args=(slot, question.id),
@@ -233,7 +243,7 @@ def _costs() -> None:
     columns = st.columns([2, *[1] * len(options)])
     columns[0].markdown("&nbsp;")
     for column, (_, option) in zip(columns[1:], options, strict=True):
-        column.markdown(f"**{option['title']}**")
+        column.markdown(f"**{plain(option['title'])}**")
     for field, label in COST_FIELDS:
         columns = st.columns([2, *[1] * len(options)])
         columns[0].write(label)
