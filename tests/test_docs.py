@@ -34,3 +34,10 @@ def test_readme_names_both_commands() -> None:
     assert "streamlit run app.py" in README
     assert ".venv/bin/python -m pytest" in README
     assert ".venv/bin/python -m pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_committed_json_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    from scoring.cli import main
+
+    assert main(["schema"]) == 0
+    assert capsys.readouterr().out == (ROOT / "rubric" / "rubric.schema.json").read_text()
