@@ -737,9 +737,3 @@ def _assessment(row: Any) -> Assessment:
         deleted_at=row["deleted_at"],
         extra=dict(row["extra"] or {}),
     )
-
-
-def answers_of(item: Assessment) -> Answers:
-    return Answers(
-        title=item.title or "Untitled assessment", answers=item.answers, notes=item.notes
-    )
