@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..answers import Answers, usable_answers
+from ..answers import usable_answers
 from ..engine import policy_stamp
 from ..errors import AdvisorError
 from ..models import Rubric, Verdict
