@@ -26,7 +26,6 @@ their total suggests the answer to the number question ``weekly_hours``.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -391,15 +390,3 @@ def labour(rubric: Rubric, answers: Answers) -> Labour | None:
         hours_freed=freed,
         suggested_weekly_hours=suggested,
     )
-
-
-def summary_for(rubric: Rubric, answers: Answers) -> dict[str, Any]:
-    """The three blocks as plain data (for the JSON report)."""
-    comparison = compare_options(rubric, answers)
-    cost = costs(rubric, answers)
-    work = labour(rubric, answers)
-    return {
-        "options": comparison.model_dump(mode="json") if comparison else None,
-        "costs": cost.model_dump(mode="json") if cost else None,
-        "labour": work.model_dump(mode="json") if work else None,
-    }
