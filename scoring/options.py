@@ -44,6 +44,7 @@ __all__ = [
     "compare_options",
     "costs",
     "headline",
+    "headline_answers",
     "labour",
     "option_answers",
 ]
@@ -193,13 +194,33 @@ def compare_options(rubric: Rubric, answers: Answers) -> OptionsComparison | Non
     return OptionsComparison(preferred=preferred, reason=reason, items=items)
 
 
+def _ranked(items: list[OptionResult]) -> list[OptionResult]:
+    """Scored adoption options, best first: verdict, then score, then fewer open questions."""
+    return sorted(
+        (i for i in items if not i.baseline and i.verdict is not None and i.score is not None),
+        key=lambda i: (-i.verdict.rank, -(i.score or 0.0), i.open_questions),  # type: ignore[union-attr]
+    )
+
+
+def headline_answers(
+    rubric: Rubric, answers: Answers
+) -> tuple[Answers, str | None, OptionsComparison | None]:
+    """The answers the headline verdict is scored on — with options, the best adoption
+    option's — that option's title, and the comparison."""
+    comparison = compare_options(rubric, answers)
+    if comparison is None:
+        return answers, None, None
+    ranked = _ranked(comparison.items)
+    if not ranked:
+        return answers, None, comparison
+    option = next(o for o in answers.options if o.id == ranked[0].id)
+    return option_answers(answers, option), option.title, comparison
+
+
 def _preferred(
     answers: Answers, items: list[OptionResult], results: dict[str, ScoreResult]
 ) -> tuple[str | None, str]:
-    scored = sorted(
-        (i for i in items if i.verdict is not None and i.score is not None),
-        key=lambda i: (-i.verdict.rank, -(i.score or 0.0), i.open_questions),  # type: ignore[union-attr]
-    )
+    scored = _ranked(items)
     baseline = next((i for i in items if i.baseline), None)
     if not scored:
         if baseline is not None:

@@ -135,18 +135,10 @@ def current_answers(rubric: Rubric | None = None) -> tuple[Answers, list[Problem
 def current_result(rubric: Rubric | None = None) -> ScoreResult | None:
     """The score for the current answers (with options: the best adoption option's, as in
     the report), or None while nothing weighted is answered."""
-    usable, _ = current_answers(rubric)
-    scored = usable
-    if usable.options:
-        from scoring.options import compare_options, option_answers
+    from scoring.options import headline_answers
 
-        comparison = compare_options(rubric or policy(), usable)
-        candidates = [
-            i for i in (comparison.items if comparison else []) if not i.baseline and i.verdict
-        ]
-        if candidates:
-            best = max(candidates, key=lambda i: (i.verdict.rank, i.score or 0.0))  # type: ignore[union-attr]
-            scored = option_answers(usable, next(o for o in usable.options if o.id == best.id))
+    usable, _ = current_answers(rubric)
+    scored, _, _ = headline_answers(rubric or policy(), usable)
     try:
         return score(rubric or policy(), scored)
     except NotEnoughAnswers:

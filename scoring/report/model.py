@@ -19,15 +19,7 @@ from ..insight import (
     what_would_change,
 )
 from ..models import UNKNOWN, NumberQuestion, Rubric, Verdict
-from ..options import (
-    Costs,
-    Labour,
-    OptionsComparison,
-    compare_options,
-    costs,
-    labour,
-    option_answers,
-)
+from ..options import Costs, Labour, OptionsComparison, costs, headline_answers, labour
 
 __all__ = ["REPORT_KIND", "AnswerRow", "Report", "build_report", "report_date"]
 
@@ -97,14 +89,9 @@ def build_report(
 ) -> Report:
     """Score and assemble the report (``result`` may be passed when already computed for
     these answers; with options, the headline is the best-scoring adoption option)."""
-    comparison = compare_options(rubric, answers)
-    scored = answers
-    main_option = None
-    if comparison is not None:
-        best = _best_adoption_option(comparison)
-        if best is not None:
-            option = next(o for o in answers.options if o.id == best)
-            scored, main_option, result = option_answers(answers, option), option.title, None
+    scored, main_option, comparison = headline_answers(rubric, answers)
+    if main_option is not None:
+        result = None  # a result passed in was for the shared answers, not the option's
     result = result or score(rubric, scored)
     summary = _summary(rubric, result)
     insight_sensitivity = sensitivity(rubric, scored, result)
@@ -133,13 +120,6 @@ def build_report(
         labour=labour(rubric, answers),
         input=_input(rubric, answers),
     )
-
-
-def _best_adoption_option(comparison: OptionsComparison) -> str | None:
-    scored = [i for i in comparison.items if not i.baseline and i.verdict is not None]
-    if not scored:
-        return None
-    return min(scored, key=lambda i: (-i.verdict.rank, -(i.score or 0.0), i.open_questions)).id  # type: ignore[union-attr]
 
 
 def _input(rubric: Rubric, answers: Answers) -> dict[str, Any]:
