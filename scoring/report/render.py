@@ -2,7 +2,8 @@
 
 User-written text (titles, notes) is escaped for HTML by jinja2's autoescaping,
 escaped for Markdown by :func:`_md`, and reaches typst only as JSON data, never
-as markup.
+as markup (after :func:`pdf_text` has dropped bidi controls and made very long words
+breakable; emoji are drawn with the bundled Noto Emoji font).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import threading
+import unicodedata
 from importlib import resources
 from typing import Any
 
@@ -379,6 +382,66 @@ def render_html(report: Report) -> str:
 
 _TYPST_LOCK = threading.Lock()
 
+# Explicit bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). One
+# left open in a title would reverse the rest of its paragraph (the page footer), so they are
+# dropped; the implicit bidi algorithm still orders right-to-left scripts correctly.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# typst breaks lines only at spaces and the like: a longer run of other characters would run
+# past the page edge or its table cell. Runs this long get a zero-width break opportunity
+# every _BREAK_EVERY characters; ordinary words are left alone.
+_LONG_RUN = re.compile(r"[^\s\u200b]{25,}")
+_BREAK_EVERY = 6
+_ZWSP = "\u200b"
+# JSON keys whose strings are not prose: SVG markup, a colour, a hash (copied from the PDF).
+_NOT_PROSE = frozenset({"charts", "colour", "sha256"})
+
+
+def _joins_previous(previous: str, char: str) -> bool:
+    """True where a break between ``previous`` and ``char`` would split what is drawn as one
+    character: combining marks, emoji sequences (ZWJ, variation selectors, skin tones, tags,
+    flags) and Hangul syllables written as jamo."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")
+        or previous == "\u200d"
+        or code in (0x200C, 0x200D)
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0000 <= code <= 0xE01EF  # tags and variation selectors supplement
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or (0x1F1E6 <= code <= 0x1F1FF and 0x1F1E6 <= ord(previous) <= 0x1F1FF)
+        or 0x1160 <= code <= 0x11FF  # Hangul vowel and final jamo
+        or 0xD7B0 <= code <= 0xD7FF
+    )
+
+
+def _breakable(match: re.Match[str]) -> str:
+    run = match.group()
+    out = [run[0]]
+    since_break = 1
+    for previous, char in zip(run, run[1:], strict=False):
+        if since_break >= _BREAK_EVERY and not _joins_previous(previous, char):
+            out.append(_ZWSP)
+            since_break = 0
+        out.append(char)
+        since_break += 1
+    return "".join(out)
+
+
+def pdf_text(text: str) -> str:
+    """Text as the PDF sets it: bidi controls dropped, very long words made breakable."""
+    return _LONG_RUN.sub(_breakable, text.translate(_BIDI_CONTROLS))
+
+
+def _pdf_safe(value: Any) -> Any:
+    """Every string of the report data through :func:`pdf_text`, except the non-prose keys."""
+    if isinstance(value, str):
+        return pdf_text(value)
+    if isinstance(value, dict):
+        return {k: v if k in _NOT_PROSE else _pdf_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pdf_safe(v) for v in value]
+    return value
+
 
 @functools.cache
 def _typst() -> tuple[Any, bytes]:
@@ -406,6 +469,7 @@ def render_pdf(report: Report) -> bytes:
         "for": [c.model_dump(mode="json") for c in report.result.drivers_for],
         "against": [c.model_dump(mode="json") for c in report.result.drivers_against],
     }
+    data = _pdf_safe(data)
     compiler, source = _typst()
     try:
         with _TYPST_LOCK:
