@@ -7,8 +7,12 @@ internal error (a bug: reported in one line, without a traceback).
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -173,16 +177,47 @@ def _score(args: argparse.Namespace) -> int:
 def _database_command(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
-    from .store import Store
+    from .store import BackupRefused, Store, database_error
 
-    store = Store(args.database)
+    store = Store(args.database)  # a bad URL or data directory: DatabaseUnavailable
     try:
-        return _run_database_command(args, store)
-    except sa.exc.OperationalError as exc:
-        where = store.engine.url.render_as_string(hide_password=True)
-        raise AdvisorError(f"cannot use the database {where}: {exc.orig or exc}") from None
+        status = _run_database_command(args, store)
+        _flush_stdout()
+        return status
+    except BackupRefused as exc:
+        _report_problems(exc)
+        print(
+            f"error: {args.backup}: the backup is refused as a whole; nothing was imported",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    except sa.exc.SQLAlchemyError as exc:  # down, corrupt, read-only, full
+        unavailable = database_error(exc, store.url)
+        if unavailable is None:
+            raise
+        raise unavailable from None
     finally:
         store.engine.dispose()
+
+
+def _flush_stdout(text: str = "") -> None:
+    """``text`` written and standard output flushed now, so a full disk or a closed pipe is
+    reported rather than lost."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise AdvisorError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    # What is still buffered would fail again at exit and turn the exit status into 120.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 def _run_database_command(args: argparse.Namespace, store: Any) -> int:
@@ -190,18 +225,13 @@ def _run_database_command(args: argparse.Namespace, store: Any) -> int:
     if args.command == "export":
         text = json.dumps(store.export_all(), indent=2, ensure_ascii=False) + "\n"
         if args.output:
-            try:
-                Path(args.output).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise AdvisorError(
-                    f"{args.output}: cannot write the backup: {exc.strerror}"
-                ) from None
+            _write_backup(args.output, text.encode("utf-8"))
         else:
-            sys.stdout.write(text)
+            _flush_stdout(text)
         return EXIT_OK
     if args.command == "import":
         backup = _read_backup(args.backup)
-        versions, items = store.import_all(backup)
+        versions, items = store.import_all(backup, file=args.backup)
         print(f"imported {versions} policy versions and {items} assessments into {store.dialect}")
         return EXIT_OK
     version = store.find_version(args.version)
@@ -211,7 +241,8 @@ def _run_database_command(args: argparse.Namespace, store: Any) -> int:
         marker = "*" if change.verdict_changed else " "
         print(
             f"{marker} {change.id}  {_cell(change.before_verdict)} -> {_cell(change.after_verdict)}  "
-            f"{_number(change.before_score)} -> {_number(change.after_score)}  {change.title}"
+            f"{_number(change.before_score)} -> {_number(change.after_score)}  "
+            f"{_printable(change.title)}"
         )
     action = "moved to" if args.apply else "scored under"
     print(
@@ -221,13 +252,41 @@ def _run_database_command(args: argparse.Namespace, store: Any) -> int:
     return EXIT_OK
 
 
+def _write_backup(path: str, data: bytes) -> None:
+    """Written whole or not at all: a full disk leaves no half backup behind (the file is
+    readable by its owner only, as it holds every assessment)."""
+    target = Path(path)
+    part: Path | None = None
+    try:
+        if target.exists() and not target.is_file():  # /dev/stdout, a pipe: written as is
+            with target.open("wb") as handle:
+                handle.write(data)
+            return
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        ) as handle:
+            part = Path(handle.name)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, target)
+    except OSError as exc:
+        if part is not None:
+            part.unlink(missing_ok=True)
+        raise AdvisorError(
+            f"{path}: cannot write the backup: {exc.strerror or exc}; nothing was written"
+        ) from None
+
+
 def _read_backup(path: str) -> dict[str, Any]:
     # Backups can be larger than a rubric: read them as JSON with the usual located errors.
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe with no writer would hang
+            raise AdvisorError(f"{path}: expected a file written by 'adoption-advisor export'")
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AdvisorError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError, a NUL in the path
         raise AdvisorError(f"{path}: cannot be read as UTF-8 text: {exc}") from None
     try:
         data = json.loads(text)
@@ -235,9 +294,21 @@ def _read_backup(path: str) -> dict[str, Any]:
         raise AdvisorError(
             f"{path}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}"
         ) from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise AdvisorError(f"{path}: cannot be read as JSON: {exc}") from None
+    except RecursionError:
+        raise AdvisorError(
+            f"{path}: nested too deeply to be a backup written by 'adoption-advisor export'"
+        ) from None
     if not isinstance(data, dict):
         raise AdvisorError(f"{path}: expected a JSON object written by 'adoption-advisor export'")
     return data
+
+
+def _printable(text: str) -> str:
+    """Text with control and bidirectional-override characters shown as escapes, so a
+    title cannot move the cursor, recolour the terminal or reverse the line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _cell(verdict: str | None) -> str:

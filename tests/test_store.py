@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from scoring import load_answers, load_rubric
 from scoring.policy import PolicyEdits, apply_edits
 from scoring.store import (
+    BackupRefused,
     EditConflict,
     NotFound,
     PublishConflict,
@@ -332,9 +333,13 @@ def test_a_failed_import_changes_nothing(store: Store) -> None:
     other = json.loads(json.dumps(backup))
     for item in other["assessments"]:
         item["id"] = "new-" + item["id"][:20]
-    other["assessments"][-1]["policy_pk"] = 999  # refers to a version the backup lacks
-    with pytest.raises(StoreError, match="nothing was changed"):
-        store.import_all(other)
+    other["assessments"][-1].update(policy_pk=999, title="Pilot")  # a version it lacks
+    with pytest.raises(BackupRefused) as info:
+        store.import_all(other, file="b.json")
+    assert str(info.value) == (
+        f"b.json: assessments[3] (id {other['assessments'][-1]['id']!r}, title 'Pilot') → "
+        "policy_pk: 999 is not a policy version in the backup"
+    )
     assert store.count_assessments() == 4
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -23,14 +24,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..answers import usable_answers
 from ..engine import policy_stamp
-from ..errors import AdvisorError
+from ..errors import Problem
 from ..models import Rubric, Verdict
 from ..options import headline
 from . import tables as t
+from .backup import BACKUP_KIND, CheckedBackup, check_backup
+from .errors import BackupRefused, DatabaseUnavailable, NotFound, StoreError
 
 __all__ = [
     "BACKUP_KIND",
     "Assessment",
+    "BackupRefused",
+    "DatabaseUnavailable",
     "EditConflict",
     "NotFound",
     "PolicyVersion",
@@ -38,21 +43,15 @@ __all__ = [
     "RescoreChange",
     "Store",
     "StoreError",
+    "database_error",
     "database_url",
 ]
 
-BACKUP_KIND = "adoption-advisor-backup"
 ACTIVE_POLICY = "active_policy_pk"
+#: Integer columns are 32-bit on PostgreSQL.
+_MAX_INTEGER = 2**31 - 1
 #: Deleted assessments stay recoverable this long before ``purge_deleted`` removes them.
 RECOVERABLE_FOR = dt.timedelta(days=30)
-
-
-class StoreError(AdvisorError):
-    """A storage operation could not be done as asked."""
-
-
-class NotFound(StoreError):
-    """No assessment or policy version with that id."""
 
 
 class EditConflict(StoreError):
@@ -84,8 +83,37 @@ def database_url(explicit: str | None = None) -> str:
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
     folder = Path(os.environ.get("ADVISOR_DATA_DIR", "data"))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DatabaseUnavailable(
+            f"cannot create the data directory {str(folder)!r}: {reason}; set ADVISOR_DATA_DIR "
+            "to a folder that can be written, or ADVISOR_DATABASE_URL to a database"
+        ) from None
     return f"sqlite:///{(folder / 'advisor.db').resolve()}"
+
+
+def database_error(exc: BaseException, url: str) -> DatabaseUnavailable | None:
+    """``exc`` as one sentence saying what failed and where, when it means the database
+    cannot be reached, opened or written (down, corrupt, read-only, full); None for an
+    error that is a bug in a statement, which should not be blamed on the database."""
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or type(exc) in (
+        sa.exc.DatabaseError,  # SQLite: "file is not a database", "disk image is malformed"
+        sa.exc.InternalError,
+    ):
+        text = str(getattr(exc, "orig", None) or exc)
+        detail = "; ".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+        return DatabaseUnavailable(f"cannot use the database {_shown_url(url)}: {detail}")
+    return None
+
+
+def _shown_url(url: str) -> str:
+    """``url`` without its password, even when it does not parse."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 @dataclass(frozen=True)
@@ -173,6 +201,8 @@ class Store:
     """The database behind the app and the CLI. Thread-safe; one per process is enough."""
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        """Raises :class:`DatabaseUnavailable` for a URL that names no database this
+        supports or a data directory that cannot be created; nothing is connected yet."""
         self.url = database_url(url) if engine is None else str(engine.url)
         self.engine = engine or _make_engine(self.url)
 
@@ -189,12 +219,20 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        from alembic.util.exc import CommandError
+
         with self.engine.begin() as connection:
             if self.dialect == "postgresql":
                 # Replicas starting together migrate one at a time.
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            try:
+                command.upgrade(config, revision)
+            except CommandError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot use the database {_shown_url(self.url)}: its schema is unknown to "
+                    f"this version of Adoption Advisor ({exc}); a newer version wrote it"
+                ) from None
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as connection:
@@ -224,13 +262,17 @@ class Store:
 
     def find_version(self, reference: str) -> PolicyVersion:
         """A version by its number (``3``) or ``rubric_id:version`` (``default:1.0.1``)."""
-        if reference.isdigit():
-            return self.version(int(reference))
+        if reference.isascii() and reference.isdigit() and len(reference) <= 10:
+            number = int(reference)
+            if 0 < number <= _MAX_INTEGER:
+                return self.version(number)
         rubric_id, _, version = reference.partition(":")
-        for candidate in self.versions(rubric_id):
-            if candidate.version == version:
+        # Compared here rather than in SQL: any text a person types is only ever compared.
+        for candidate in self.versions():
+            if (candidate.rubric_id, candidate.version) == (rubric_id, version):
                 return candidate
-        raise NotFound(f"no policy version {reference!r}; expected a number or RUBRIC_ID:VERSION")
+        shown = repr(reference) if len(reference) <= 60 else repr(reference[:57] + "...")
+        raise NotFound(f"no policy version {shown}; expected a number or RUBRIC_ID:VERSION")
 
     def active_version(self) -> PolicyVersion | None:
         with self.engine.connect() as connection:
@@ -393,7 +435,7 @@ class Store:
                 .where(t.assessments.c.id == assessment_id)
                 .values(
                     title=title[:200],
-                    title_search=title[:200].casefold(),
+                    title_search=t.searchable(title[:200]),
                     updated_at=_now(),
                     revision=t.assessments.c.revision + 1,
                 )
@@ -587,63 +629,105 @@ class Store:
             "assessments": items,
         }
 
-    def import_all(self, data: dict[str, Any]) -> tuple[int, int]:
+    def import_all(self, data: Any, *, file: str = "backup") -> tuple[int, int]:
         """Load a backup into this database in one transaction; existing ids are kept as they
-        are. Returns (policy versions added, assessments added)."""
-        if not isinstance(data, dict) or data.get("kind") != BACKUP_KIND:
-            raise StoreError(f'not an Adoption Advisor backup; expected "kind": "{BACKUP_KIND}"')
+        are. Returns (policy versions added, assessments added).
+
+        Nothing in the file is trusted. The whole backup is checked before anything is
+        written (:func:`scoring.store.backup.check_backup`): each policy version's SHA-256
+        against its content, each assessment against the models a save goes through and
+        scored under its own version; verdicts and scores are recomputed, not read. Any
+        problem raises :class:`BackupRefused` naming the row (``file`` names the backup),
+        and nothing is written.
+        """
+        checked = check_backup(data, file)
         try:
-            return self._import(data)
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
-            raise StoreError(
-                f"the backup could not be imported and nothing was changed: {type(exc).__name__} {exc}"
-            ) from None
-        except sa.exc.IntegrityError as exc:
-            raise StoreError(
-                "the backup conflicts with this database and nothing was changed: "
-                f"{exc.orig if exc.orig else exc}"
+            return self._import(checked, file)
+        except sa.exc.IntegrityError as exc:  # a publish or import landed in between
+            detail = " ".join(str(exc.orig or exc).split())
+            raise BackupRefused(
+                Problem(
+                    "this database changed during the import and nothing was imported; "
+                    f"try again ({detail})",
+                    file=file,
+                )
             ) from None
 
-    def _import(self, data: dict[str, Any]) -> tuple[int, int]:
-        added_versions = added_items = 0
+    def _import(self, checked: CheckedBackup, file: str) -> tuple[int, int]:
         with self.engine.begin() as connection:
-            pk_map: dict[int, int] = {}
-            existing = {
-                (r.rubric_id, r.version): r.pk
+            present = {
+                (r.rubric_id, r.version): r
                 for r in connection.execute(
                     sa.select(
                         t.policy_versions.c.pk,
                         t.policy_versions.c.rubric_id,
                         t.policy_versions.c.version,
+                        t.policy_versions.c.sha256,
+                        t.policy_versions.c.parent_pk,
                     )
                 )
             }
-            for row in data.get("policy_versions", []):
-                key = (row["rubric_id"], row["version"])
-                if key in existing:
-                    pk_map[row["pk"]] = existing[key]
+            label = {r.pk: f"{r.rubric_id} v{r.version}" for r in present.values()}
+            children = {
+                (r.rubric_id, r.parent_pk): r for r in present.values() if r.parent_pk is not None
+            }
+            # Checked against what is here before anything is written.
+            problems: list[Problem] = []
+            here: dict[int, int] = {}  # backup pk -> pk of the same version in this database
+            for version in checked.versions:
+                found = present.get(version.key)
+                if found is not None:
+                    if found.sha256 != version.values["sha256"]:
+                        problems.append(
+                            Problem(
+                                f"this database holds {label[found.pk]} with other content "
+                                f"(sha256 {found.sha256}); expected the same version to have "
+                                "the same content: give one of them a new version number",
+                                file=file,
+                                path=f"{version.label} → sha256",
+                            )
+                        )
+                    here[version.pk] = found.pk
                     continue
-                values = {k: v for k, v in row.items() if k != "pk"}
-                values["created_at"] = dt.datetime.fromisoformat(values["created_at"])
-                parent = values.get("parent_pk")
-                values["parent_pk"] = pk_map.get(int(parent)) if parent is not None else None
-                _rubric_from_content(
-                    values["content"]
-                )  # refuse a version that is not a valid rubric
-                pk_map[row["pk"]] = connection.execute(
+                parent = here.get(version.parent_pk) if version.parent_pk is not None else None
+                sibling = children.get((version.rubric.id, parent))
+                if parent is not None and sibling is not None:
+                    problems.append(
+                        Problem(
+                            f"this database holds {label[sibling.pk]}, also edited from "
+                            f"{label[parent]}; two versions of a policy cannot share a base",
+                            file=file,
+                            path=f"{version.label} → parent_pk",
+                        )
+                    )
+            if problems:
+                raise BackupRefused(problems)
+
+            added_versions = added_items = 0
+            pk_map = dict(here)
+            for version in checked.versions:
+                if version.pk in here:
+                    continue
+                values = {
+                    **version.values,
+                    "parent_pk": pk_map[version.parent_pk]
+                    if version.parent_pk is not None
+                    else None,
+                }
+                pk_map[version.pk] = connection.execute(
                     sa.insert(t.policy_versions).values(values).returning(t.policy_versions.c.pk)
                 ).scalar_one()
-                existing[key] = pk_map[row["pk"]]
                 added_versions += 1
             known = set(connection.execute(sa.select(t.assessments.c.id)).scalars())
-            for row in data.get("assessments", []):
-                if row["id"] in known:
+            for item in checked.assessments:
+                if item.id in known:
                     continue
-                values = _import_row(dict(row), pk_map)
-                connection.execute(sa.insert(t.assessments).values(values))
+                connection.execute(
+                    sa.insert(t.assessments).values(_import_row(dict(item.values), pk_map))
+                )
                 added_items += 1
-            active = data.get("active_policy_pk")
-            if active is not None and active in pk_map:
+            active = checked.active_policy_pk
+            if active is not None:
                 current = connection.execute(
                     sa.select(t.settings.c.value).where(t.settings.c.key == ACTIVE_POLICY)
                 ).scalar()
@@ -653,11 +737,8 @@ class Store:
 
 
 def _import_row(values: dict[str, Any], pk_map: dict[int, int]) -> dict[str, Any]:
-    for key in ("created_at", "updated_at", "deleted_at"):
-        if values.get(key):
-            values[key] = dt.datetime.fromisoformat(values[key])
+    """A checked assessment row with its policy version's pk in this database."""
     values["policy_pk"] = pk_map[values["policy_pk"]]
-    values["title_search"] = str(values["title"]).casefold()
     return values
 
 
@@ -673,7 +754,7 @@ def _content(
     result = evaluate(policy.rubric(), title, answers, notes, extra)
     return {
         "title": title[:200],
-        "title_search": title[:200].casefold(),
+        "title_search": t.searchable(title[:200]),
         "answers": answers,
         "notes": notes,
         "extra": extra or {},
@@ -684,7 +765,19 @@ def _content(
 
 
 def _make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
+    expected = "expected sqlite:///PATH/advisor.db or postgresql://USER@HOST/DATABASE"
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise DatabaseUnavailable(
+            f"the database URL {_shown_url(url)!r} cannot be read; {expected}"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql") or "\x00" in url:
+        raise DatabaseUnavailable(
+            f"the database URL {_shown_url(url)!r} names no database Adoption Advisor "
+            f"supports; {expected}"
+        )
+    if parsed.get_backend_name() == "sqlite":
         engine = sa.create_engine(url, connect_args={"timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
@@ -696,7 +789,12 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:  # e.g. postgresql+somedriver://
+        raise DatabaseUnavailable(
+            f"the database URL {_shown_url(url)!r} cannot be used ({exc}); {expected}"
+        ) from None
 
 
 def _set(connection: Connection, key: str, value: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
@@ -55,3 +57,15 @@ assessments = sa.Table(
     sa.Index("ix_assessments_verdict", "verdict"),
     sa.Index("ix_assessments_title_search", "title_search"),
 )
+
+
+def length(column: sa.Column[Any]) -> int:
+    """The length of a string column: rows are refused before the database would."""
+    found = getattr(column.type, "length", None)
+    assert isinstance(found, int)
+    return found
+
+
+def searchable(title: str) -> str:
+    """A title as searched; case folding can lengthen text ("ß" is "ss"), the column cannot."""
+    return title.casefold()[: length(assessments.c.title_search)]

@@ -1,0 +1,588 @@
+"""Checking a backup before any of it is written.
+
+A backup is a JSON file written by ``adoption-advisor export``. Nothing in it is
+trusted: every policy version's content is validated as a rubric and its SHA-256
+recomputed with :func:`scoring.engine.policy_stamp`; every assessment row is
+checked with the models the app saves through (:class:`scoring.answers.Answers`)
+and scored under its own policy version, as a save would. Any problem refuses the
+backup as a whole (:class:`BackupRefused`), each problem naming the row::
+
+    backup.json: assessments[3] (id 'abc', title 'X') → answers: expected a mapping, found …
+
+Checks that need the target database (a version already there with other content,
+two versions edited from one base) run inside the import's transaction, in
+:meth:`scoring.store.Store.import_all`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+import types
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from ..answers import EXTRA_KEYS, Answers
+from ..engine import policy_stamp
+from ..errors import AdvisorError, Problem
+from ..loader import describe_path, rubric_from_document, translate_validation_error
+from ..models import Rubric
+from ..source import Document
+from . import tables as t
+from .errors import BackupRefused
+
+__all__ = [
+    "BACKUP_FORMAT_VERSION",
+    "BACKUP_KIND",
+    "AssessmentRow",
+    "BackupRefused",
+    "CheckedBackup",
+    "VersionRow",
+    "check_backup",
+]
+
+BACKUP_KIND = "adoption-advisor-backup"
+BACKUP_FORMAT_VERSION = 1
+#: Integer columns are 32-bit on PostgreSQL; a larger number cannot be a real row's.
+MAX_INTEGER = 2**31 - 1
+UNTITLED = "Untitled assessment"
+
+
+# --- the shape of each row --------------------------------------------------------------------
+
+
+def _timestamp(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value  # the strict datetime check names the wrong type
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"expected a date and time like 2026-01-05T09:30:00, found {_shown(value)}"
+        ) from None
+    if parsed.tzinfo is not None:  # stored as UTC without a zone, as the app writes them
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _sha256(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise ValueError(f"expected 64 lower-case hexadecimal digits, found {_shown(value)}")
+    return value
+
+
+def _assessment_id(value: str) -> str:
+    limit = t.length(t.assessments.c.id)
+    if not re.fullmatch(rf"[A-Za-z0-9_.-]{{1,{limit}}}", value):
+        raise ValueError(
+            f"expected up to {limit} letters, digits, '_', '.' or '-', found {_shown(value)}"
+        )
+    return value
+
+
+def _answer_value(value: Any) -> Any:
+    """What the app stores as one answer: an option id, a list of them, or a number."""
+    if isinstance(value, str) or (
+        isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
+    ):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise ValueError(
+        f"expected an option id, a list of option ids or a number, found {_shown(value)}"
+    )
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+Timestamp = Annotated[dt.datetime, BeforeValidator(_timestamp)]
+Pk = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Head(_Row):
+    kind: Literal["adoption-advisor-backup"]
+    format_version: Literal[1]
+    exported_at: Timestamp
+    active_policy_pk: Pk | None = None
+    policy_versions: list[Any]
+    assessments: list[Any]
+
+
+class _VersionRow(_Row):
+    pk: Pk
+    rubric_id: Annotated[
+        str, Field(min_length=1, max_length=t.length(t.policy_versions.c.rubric_id))
+    ]
+    version: Annotated[str, Field(min_length=1, max_length=t.length(t.policy_versions.c.version))]
+    sha256: Annotated[str, AfterValidator(_sha256)]
+    title: str
+    content: dict[str, Any]
+    author: Annotated[str, Field(max_length=t.length(t.policy_versions.c.author))]
+    note: str
+    created_at: Timestamp
+    parent_pk: Pk | None
+
+
+class _AssessmentRow(_Row):
+    id: Annotated[str, AfterValidator(_assessment_id)]
+    title: str  # its length is the Answers model's
+    answers: dict[str, Annotated[Any, AfterValidator(_answer_value)]]
+    notes: dict[str, Any]  # the Answers model checks each note
+    policy_pk: Pk
+    verdict: Literal["recommend", "adapt", "avoid"] | None
+    score: Annotated[float, Field(ge=0, le=100)] | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    revision: Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+    deleted_at: Timestamp | None = None
+    extra: dict[str, Any] | None = None
+
+
+# --- what a checked backup holds --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A policy version of the backup whose content, id, version and SHA-256 agree."""
+
+    index: int
+    label: str
+    pk: int
+    parent_pk: int | None
+    rubric: Rubric
+    values: dict[str, Any]  # the columns to insert (without pk and parent_pk)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.rubric.id, self.rubric.version)
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """An assessment of the backup that the app can open, list and score."""
+
+    index: int
+    label: str
+    id: str
+    policy_pk: int  # the backup's pk of its version
+    values: dict[str, Any]  # the columns to insert (policy_pk still the backup's)
+
+
+@dataclass(frozen=True)
+class CheckedBackup:
+    versions: list[VersionRow]
+    assessments: list[AssessmentRow]
+    active_policy_pk: int | None
+
+
+def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
+    """Every row of ``data`` checked; :class:`BackupRefused` lists every problem found.
+
+    ``file`` names the backup in messages (the path given on the command line).
+    """
+    if not isinstance(data, dict) or data.get("kind") != BACKUP_KIND:
+        raise BackupRefused(
+            Problem(f'not an Adoption Advisor backup; expected "kind": "{BACKUP_KIND}"', file=file)
+        )
+    problems: list[Problem] = []
+    head = _validated(_Head, data, file, "", problems)
+    if head is None:
+        raise BackupRefused(problems)
+
+    versions: list[VersionRow] = []
+    refused: set[Any] = set()  # pks of refused versions: their rows are not blamed again
+    by_pk: dict[int, VersionRow] = {}
+    by_key: dict[tuple[str, str], VersionRow] = {}
+    by_parent: dict[tuple[str, int], VersionRow] = {}
+    for index, raw in enumerate(head.policy_versions):
+        version = _check_version(index, raw, file, problems)
+        if version is None:
+            refused.add(raw.get("pk") if isinstance(raw, dict) else None)
+            continue
+        problem = _relation_problem(version, by_pk, by_key, by_parent, file)
+        if problem is not None:
+            problems.append(problem)
+            refused.add(version.pk)
+            continue
+        if version.parent_pk is not None:
+            by_parent[(version.rubric.id, version.parent_pk)] = version
+        by_pk[version.pk] = version
+        by_key[version.key] = version
+        versions.append(version)
+
+    if head.active_policy_pk is not None and head.active_policy_pk not in by_pk:
+        if head.active_policy_pk not in refused:
+            problems.append(
+                Problem(
+                    f"{head.active_policy_pk} is not a policy version in the backup",
+                    file=file,
+                    path="active_policy_pk",
+                )
+            )
+
+    assessments: list[AssessmentRow] = []
+    seen_ids: dict[str, str] = {}
+    for index, raw in enumerate(head.assessments):
+        item = _check_assessment(index, raw, file, by_pk, refused, problems)
+        if item is None:
+            continue
+        if item.id in seen_ids:
+            problems.append(_Where(file, item.label)("id", f"also {seen_ids[item.id]}"))
+            continue
+        seen_ids[item.id] = item.label
+        assessments.append(item)
+
+    if problems:
+        raise BackupRefused(problems)
+    return CheckedBackup(versions, assessments, head.active_policy_pk)
+
+
+# --- one policy version -----------------------------------------------------------------------
+
+
+def _relation_problem(
+    version: VersionRow,
+    by_pk: Mapping[int, VersionRow],
+    by_key: Mapping[tuple[str, str], VersionRow],
+    by_parent: Mapping[tuple[str, int], VersionRow],
+    file: str,
+) -> Problem | None:
+    """What is wrong with ``version`` beside the versions listed before it."""
+    where = _Where(file, version.label)
+    if version.pk in by_pk:
+        return where("pk", f"{version.pk} is also the pk of {by_pk[version.pk].label}")
+    if version.key in by_key:
+        return where("version", f"{by_key[version.key].label} has the same id and version")
+    if version.parent_pk is None:
+        return None
+    parent = by_pk.get(version.parent_pk)
+    if parent is None:
+        return where(
+            "parent_pk", f"{version.parent_pk} is not a policy version listed before this one"
+        )
+    sibling = by_parent.get((version.rubric.id, version.parent_pk))
+    if sibling is not None:
+        return where(
+            "parent_pk",
+            f"{sibling.label} was also edited from {parent.label}; "
+            "two versions of a policy cannot share a base",
+        )
+    return None
+
+
+
+def _check_version(index: int, raw: Any, file: str, problems: list[Problem]) -> VersionRow | None:
+    label = f"policy_versions[{index}]"
+    if isinstance(raw, dict) and isinstance(raw.get("rubric_id"), str):
+        if isinstance(raw.get("version"), str):
+            label += f" ({_name(raw['rubric_id'])} v{_name(raw['version'])})"
+    where = _Where(file, label)
+    before = len(problems)
+    problems.extend(where(p, m) for p, m in _unsafe_values(raw))
+    if len(problems) > before:
+        return None
+    row = _validated(_VersionRow, raw, file, label, problems)
+    if row is None:
+        return None
+    try:
+        rubric = rubric_from_document(Document(data=row.content, file=file))
+    except AdvisorError as exc:
+        problems.extend(where(_joined("content", p.path), p.message) for p in exc.problems)
+        return None
+    mismatched = [
+        (column, found, expected)
+        for column, found, expected in (
+            ("rubric_id", row.rubric_id, rubric.id),
+            ("version", row.version, rubric.version),
+            ("title", row.title, rubric.title),
+        )
+        if found != expected
+    ]
+    for column, found, expected in mismatched:
+        problems.append(
+            where(
+                column,
+                f"{_shown(found)} differs from the content's {column.removeprefix('rubric_')} "
+                f"{_shown(expected)}; expected the two to agree",
+            )
+        )
+    digest = policy_stamp(rubric).sha256
+    if row.sha256 != digest:
+        problems.append(
+            where(
+                "sha256",
+                f"does not match the content, which hashes to {digest}; "
+                "the version was changed after it was published",
+            )
+        )
+    if mismatched or row.sha256 != digest:
+        return None
+    values = row.model_dump(exclude={"pk", "parent_pk"})
+    return VersionRow(index, label, row.pk, row.parent_pk, rubric, values)
+
+
+# --- one assessment ---------------------------------------------------------------------------
+
+
+def _check_assessment(
+    index: int,
+    raw: Any,
+    file: str,
+    versions: Mapping[int, VersionRow],
+    refused: set[Any],
+    problems: list[Problem],
+) -> AssessmentRow | None:
+    label = f"assessments[{index}]"
+    if isinstance(raw, dict):
+        named = [
+            f"{key} {_short(raw[key])}" for key in ("id", "title") if isinstance(raw.get(key), str)
+        ]
+        if named:
+            label += f" ({', '.join(named)})"
+    where = _Where(file, label)
+    before = len(problems)
+    problems.extend(where(p, m) for p, m in _unsafe_values(raw))
+    if len(problems) > before:
+        return None
+    row = _validated(_AssessmentRow, raw, file, label, problems)
+    if row is None:
+        return None
+
+    extra = {k: v for k, v in (row.extra or {}).items() if v is not None}
+    unknown = [k for k in extra if k not in EXTRA_KEYS]
+    for key in unknown:
+        problems.append(
+            where(
+                _joined("extra", key),
+                f"unknown key {key!r}; expected one of: {', '.join(EXTRA_KEYS)}",
+            )
+        )
+    if unknown:
+        return None
+    # The same model and the same defaults a save goes through (scoring.answers.usable_answers).
+    content = {**extra, "title": row.title or UNTITLED, "answers": row.answers, "notes": row.notes}
+    try:
+        answers = Answers.model_validate(content)
+    except ValidationError as exc:
+        for problem in _translated(exc, Document(data=content, file=file), Answers):
+            inside = problem.path
+            if inside.split(" → ")[0].split("[")[0] in EXTRA_KEYS:
+                inside = _joined("extra", inside)
+            problems.append(where(inside, problem.message))
+        return None
+    for n, option in enumerate(answers.options):
+        for question_id, value in option.answers.items():
+            try:
+                _answer_value(value)
+            except ValueError as exc:
+                path = f"extra → options[{n}] → answers → {question_id}"
+                problems.append(where(path, str(exc)))
+    if len(problems) > before:
+        return None
+
+    version = versions.get(row.policy_pk)
+    if version is None:
+        if row.policy_pk in refused:  # its version's problem is reported; it cannot be scored
+            return None
+        problems.append(
+            where("policy_pk", f"{row.policy_pk} is not a policy version in the backup")
+        )
+        return None
+    # The verdict and score are derived: computed under the row's policy as a save does,
+    # never taken from the file.
+    from . import evaluate
+
+    try:
+        result = evaluate(version.rubric, row.title, row.answers, row.notes, extra)
+    except AdvisorError as exc:
+        problems.extend(
+            where("", f"cannot be scored under {version.label}: {p}") for p in exc.problems
+        )
+        return None
+    except (ValidationError, ValueError, TypeError, ArithmeticError) as exc:
+        problems.append(
+            where("", f"cannot be scored under {version.label}: {type(exc).__name__}: {exc}")
+        )
+        return None
+    values = row.model_dump()
+    values.update(
+        extra=extra,
+        verdict=result[0].value if result else None,
+        score=result[1] if result else None,
+        title_search=t.searchable(row.title),
+    )
+    return AssessmentRow(index, label, row.id, row.policy_pk, values)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Where:
+    file: str
+    label: str
+
+    def __call__(self, path: str, message: str) -> Problem:
+        return Problem(message, file=self.file, path=_joined(self.label, path))
+
+
+def _joined(*parts: str) -> str:
+    return " → ".join(p for p in parts if p)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(
+    model: type[M], raw: Any, file: str, label: str, problems: list[Problem]
+) -> M | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(f"expected a mapping, found {_shown(raw)}", file=file, path=label))
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        found = _translated(exc, Document(data=raw, file=file), model)
+        problems.extend(Problem(p.message, file=file, path=_joined(label, p.path)) for p in found)
+        return None
+
+
+def _translated(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
+    """pydantic's errors in the loader's words, with the keys a nested model accepts named
+    (the loader knows them only inside a rubric)."""
+    allowed: dict[str, list[str]] = {}
+    for error in exc.errors(include_url=False):
+        if error["type"] == "extra_forbidden":
+            loc = list(error["loc"])
+            fields = _fields_at(model, loc[:-1])
+            if fields:
+                allowed[describe_path(doc.data, loc)[0]] = fields
+    problems = []
+    for problem in translate_validation_error(exc, doc, model):
+        known = allowed.get(problem.path)
+        if known and problem.message.startswith("unknown key "):
+            key = problem.path.split(" → ")[-1]
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            message = f"unknown key {key!r}; expected one of: {', '.join(known)}{hint}"
+            problem = Problem(message, file=problem.file, path=problem.path)
+        problems.append(problem)
+    return problems
+
+
+def _fields_at(model: type[BaseModel], loc: list[Any]) -> list[str]:
+    """The keys of the model found by following ``loc`` from ``model`` through its fields
+    (lists, dicts and optional values unwrapped); empty when ``loc`` ends elsewhere."""
+    annotation: Any = model
+    for step in loc:
+        annotation = _unwrapped(annotation)
+        if isinstance(step, int) and get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(step))
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif get_origin(annotation) is dict:
+            annotation = get_args(annotation)[1]
+        else:
+            return []
+    annotation = _unwrapped(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrapped(annotation: Any) -> Any:
+    """``X`` from ``Annotated[X, ...]`` and ``X | None``."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _unsafe_values(data: Any) -> Iterator[tuple[str, str]]:
+    """Values no database column takes as they are: numbers that are not finite (JSON's
+    NaN/Infinity), text with a NUL character or a lone surrogate. Walked without recursion,
+    so any nesting JSON can hold is safe."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        message = None
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            if not _finite(value):
+                message = f"expected a finite number, found {_shown(value)}"
+        elif isinstance(value, str):
+            message = _text_problem(value)
+        elif isinstance(value, dict):
+            for key in reversed(list(value)):
+                key_problem = _text_problem(key) if isinstance(key, str) else None
+                if key_problem:
+                    yield describe_path(data, loc)[0], f"a key: {key_problem}"
+                else:
+                    stack.append(((*loc, key), value[key]))
+        elif isinstance(value, list):
+            stack.extend(((*loc, i), item) for i, item in reversed(list(enumerate(value))))
+        if message:
+            yield describe_path(data, loc)[0], message
+
+
+def _text_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "expected text without NUL characters"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "expected text that is valid Unicode, found a lone surrogate"
+    return None
+
+
+def _name(text: str) -> str:
+    """An id or version as people write it, quoted only when it would mislead bare."""
+    if text and len(text) <= 40 and re.fullmatch(r"[\w.+-]+", text, flags=re.ASCII):
+        return text
+    return _short(text)
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"yes/no value {str(value).lower()}"
+    if isinstance(value, int) and not _finite(value):
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+    if isinstance(value, int | float):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        return f"text {_short(value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
