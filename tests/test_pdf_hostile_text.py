@@ -18,7 +18,6 @@ ZWSP = "\u200b"
 RLO = "\u202e"
 # Letters no English line is made of alone, so the word's lines can be picked out.
 LONG_WORD = "Q" + "".join("qzxjk"[i % 5] for i in range(2998)) + "Z"
-FOOTER_TAIL = "Policy default v1.0.0"
 
 
 def _answers(rubric: Rubric, **update: object) -> Answers:
@@ -76,7 +75,8 @@ def test_an_unterminated_right_to_left_override_in_the_title_does_not_reverse_th
     for number, page in enumerate(pages, start=1):
         footer = page.splitlines()[-1]
         assert footer == (
-            f"Pilot evil title {FOOTER_TAIL} · {generated} · page {number} of {len(pages)}"
+            f"Pilot evil title Policy {default_rubric.id} v{default_rubric.version} · {generated}"
+            f" · page {number} of {len(pages)}"
         ), footer
     assert all(RLO not in page and "yciloP" not in page for page in pages)
 
