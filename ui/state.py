@@ -9,7 +9,10 @@ answers survive navigation. The URL carries the assessment's id (``?a=...``).
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,29 @@ def init() -> None:
             )
     if VERSION not in ss:
         use_version(_active_version())
+    _freeze_long_lived_objects()
+
+
+_FROZEN = {"modules": 0}
+_FREEZE_LOCK = threading.Lock()
+
+
+def _freeze_long_lived_objects() -> None:
+    """Keep Streamlit's collection after every run cheap. Streamlit runs a full garbage
+    collection when a script run ends (``runner.postScriptGC``); it walks every object in the
+    process, and the libraries loaded here (pydantic, SQLAlchemy, altair, pandas) make about
+    170,000 of them: ~100 ms of CPU a click, most of a rerun (benchmarks/bench_load.py). What
+    exists once a module is loaded lives as long as the process, so it is frozen out of the
+    collector's sight whenever a run has loaded new modules (a few times per process). Objects
+    of the sessions alive at that moment are frozen too: if they form cycles, those few are
+    never collected."""
+    if len(sys.modules) <= _FROZEN["modules"]:
+        return
+    with _FREEZE_LOCK:
+        if len(sys.modules) > _FROZEN["modules"]:
+            _FROZEN["modules"] = len(sys.modules)
+            gc.collect()
+            gc.freeze()
 
 
 def _active_version() -> PolicyVersion:
