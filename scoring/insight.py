@@ -36,6 +36,7 @@ from .engine import (
     _open_questions,
     _possible_answers,
     _section_scores,
+    decisive_questions,
 )
 from .models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion, Rubric, Verdict
 
@@ -112,10 +113,8 @@ def _score_verdict(score: float, recommend: float, adapt: float) -> int:
 
 
 def sensitivity(rubric: Rubric, answers: Answers, result: ScoreResult) -> Sensitivity:
-    cap = min(
-        [Verdict(r.cap).rank for r in rubric.hard_rules if r.id in _fired_ids(rubric, answers)],
-        default=2,
-    )
+    # Rules, conditions and advice cap the verdict whatever the weights and thresholds.
+    cap = _evaluate(rubric, dict(answers.answers)).cap
     verdict = result.verdict
     items = [*_weight_items(rubric, answers, result, cap), *_threshold_items(rubric, result, cap)]
     items.sort(key=_tightness)
@@ -127,11 +126,6 @@ def sensitivity(rubric: Rubric, answers: Answers, result: ScoreResult) -> Sensit
         margin_sentence=margin_sentence,
         items=items,
     )
-
-
-def _fired_ids(rubric: Rubric, answers: Answers) -> set[str]:
-    evaluation = _evaluate(rubric, dict(answers.answers))
-    return {rubric.hard_rules[i].id for i in evaluation.fired}
 
 
 def _tightness(item: SensitivityItem) -> float:
@@ -394,9 +388,7 @@ def _search(
     by_id = rubric.questions_by_id
     compiled = _compile(rubric)
     controllers = {q.show_if.question for q in rubric.questions if q.show_if}
-    in_rules = {
-        c.question for r in rubric.hard_rules if r.enabled for c in r.when.clauses if c.question
-    }
+    in_rules = decisive_questions(rubric)
     if _fixed_cap(rubric, values, actionable) < target:
         return None, True  # a rule no actionable answer can switch off caps below the target
     options = {q: _alternatives(by_id[q], values.get(q)) for q in actionable}
@@ -457,7 +449,10 @@ def _fixed_cap(rubric: Rubric, values: Mapping[str, Value], actionable: Sequence
     caps = [
         Verdict(rubric.hard_rules[i].cap).rank
         for i in evaluation.fired
-        if all(fixed(c.question) for c in rubric.hard_rules[i].when.clauses)
+        if all(fixed(q) for q in rubric.hard_rules[i].when.question_ids())
+    ]
+    caps += [
+        1 for i in evaluation.conditions if all(fixed(q) for q in rubric.conditions[i].when.question_ids())
     ]
     return min(caps, default=2)
 
@@ -465,7 +460,8 @@ def _fixed_cap(rubric: Rubric, values: Mapping[str, Value], actionable: Sequence
 def _score_of(compiled: Any, question_id: str, value: Value) -> float:
     from .engine import _c_x
 
-    return float(_c_x(compiled.by_id[question_id], value))
+    x = _c_x(compiled.by_id[question_id], value)
+    return 50.0 if x is None else float(x)  # "not applicable" is neutral
 
 
 def _may_reach(

@@ -16,11 +16,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem, RubricError
+from .limits import MAX_NEXT_STEPS, MAX_OPTIONS_PER_QUESTION, MAX_QUESTIONS, MAX_RULES, MAX_SECTIONS
 from .models import UNKNOWN, Rubric
-from .source import Document, PathTuple, load_document, parse_document
+from .source import CountLimits, Document, PathTuple, load_document, parse_document
 
 __all__ = [
+    "RUBRIC_COUNTS",
     "describe_path",
+    "format_number",
     "load_rubric",
     "parse_rubric",
     "problem_at",
@@ -33,18 +36,37 @@ _NAMED_ITEMS = {
     ("sections",): "section",
     ("questions",): "question",
     ("hard_rules",): "hard rule",
+    ("conditions",): "condition",
     ("adaptation", "rules"): "adaptation rule",
+}
+
+
+#: The rubric's counted lists, refused while the file is read once they pass their limit.
+RUBRIC_COUNTS: CountLimits = {
+    ("sections",): (MAX_SECTIONS, "sections in one rubric"),
+    ("questions",): (MAX_QUESTIONS, "questions in one rubric"),
+    ("questions", "*", "options"): (MAX_OPTIONS_PER_QUESTION, "options in one question"),
+    ("questions", "*", "bands"): (MAX_OPTIONS_PER_QUESTION, "bands in one question"),
+    ("hard_rules",): (MAX_RULES, "hard rules in one rubric"),
+    ("conditions",): (MAX_RULES, "conditions in one rubric"),
+    ("adaptation", "rules"): (MAX_RULES, "adaptation rules in one rubric"),
+    **{
+        ("next_steps", verdict): (MAX_NEXT_STEPS, f"next steps for {verdict}")
+        for verdict in ("recommend", "adapt", "avoid")
+    },
 }
 
 
 def load_rubric(path: str | Path, *, display_name: str | None = None) -> Rubric:
     """Read and validate a rubric file; raise :class:`RubricError` listing every problem."""
-    return rubric_from_document(load_document(path, display_name=display_name))
+    return rubric_from_document(
+        load_document(path, display_name=display_name, counts=RUBRIC_COUNTS)
+    )
 
 
 def parse_rubric(text: str | bytes, file: str = "<rubric>") -> Rubric:
     """Validate rubric text (e.g. an upload) the same way as a file."""
-    return rubric_from_document(parse_document(text, file))
+    return rubric_from_document(parse_document(text, file, counts=RUBRIC_COUNTS))
 
 
 def rubric_from_document(doc: Document) -> Rubric:
@@ -127,13 +149,29 @@ def translate_validation_error(
     return problems
 
 
+def format_number(value: Any) -> str:
+    """A number as people write it: ``1,000,000,000,000``, ``0.5``, ``inf``; never fails,
+    however many digits a whole number has."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return f"{int(value):,}"
+        return repr(value)
+    if abs(value) < 10**16:
+        return f"{value:,}"
+    if abs(value) < 10**300:
+        return f"{float(value):g}"
+    return f"a whole number of about {value.bit_length() * 3 // 10:,} digits"
+
+
 def _found(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return f"yes/no value {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"number {value!r}"
+        return f"number {format_number(value)}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"text {shown!r}"
@@ -186,7 +224,9 @@ def _message(
             "less_than_equal": "at most",
             "less_than": "less than",
         }[kind]
-        return f"expected a number {words} {bound:g}, found {_found(value)}"
+        return f"expected a number {words} {format_number(bound)}, found {_found(value)}"
+    if kind == "finite_number":
+        return f"expected a finite number, found {_found(value)}"
     if kind == "string_pattern_mismatch":
         return (
             "expected an id of lower-case letters, digits and underscores starting with a letter, "
@@ -197,8 +237,17 @@ def _message(
             return "expected non-empty text, found empty text"
         need = ctx.get("min_length", 1)
         return f"expected at least {need} item{'s' if need != 1 else ''}, found {len(value or [])}"
+    if kind == "string_too_long":
+        limit = int(ctx.get("max_length") or 0)
+        size = len(value) if isinstance(value, str) else 0
+        return f"expected at most {limit:,} characters, found {size:,}"
     if kind == "too_long":
-        return f"expected at most {ctx.get('max_length')} characters or items"
+        limit = int(ctx.get("max_length") or 0)
+        if isinstance(value, str):
+            return f"expected at most {limit:,} characters, found {len(value):,}"
+        size = len(value) if isinstance(value, list | dict) else 0
+        noun = "entries" if isinstance(value, dict) else "items"
+        return f"expected at most {limit:,} {noun}, found {size:,}"
     if kind in {"literal_error", "enum"}:
         return f"expected one of {ctx.get('expected')}, found {_found(value)}"
     if kind == "union_tag_invalid":
@@ -233,6 +282,8 @@ def _model_for(real: list[Any], node: Any) -> type[BaseModel] | None:
         ("adaptation", "rules"): m.AdaptationRule,
         ("next_steps",): m.VerdictSteps,
         ("hard_rules",): m.HardRule,
+        ("conditions",): m.AdoptionCondition,
+        ("finality",): m.Finality,
         ("questions", "show_if"): m.ShowIf,
         ("questions", "options"): m.Option,
         ("questions", "bands"): m.Band,
@@ -294,6 +345,7 @@ def _cross_checks(doc: Document) -> Iterable[Problem]:
         (("sections",), "section"),
         (("questions",), "question"),
         (("hard_rules",), "hard rule"),
+        (("conditions",), "condition"),
         (("adaptation", "rules"), "adaptation rule"),
     ):
         yield from _duplicates(doc, list(loc), _items(data, *loc), noun)
@@ -370,6 +422,10 @@ def _cross_checks(doc: Document) -> Iterable[Problem]:
     for ri, rule in _items(data, "hard_rules"):
         yield from _check_condition(
             doc, ["hard_rules", ri, "when"], rule.get("when"), earlier, False
+        )
+    for ci, condition in _items(data, "conditions"):
+        yield from _check_condition(
+            doc, ["conditions", ci, "when"], condition.get("when"), earlier, False
         )
     for ri, arule in _items(data, "adaptation", "rules"):
         yield from _check_condition(
@@ -471,20 +527,47 @@ def _check_condition(
     if len(present) != 1:
         yield problem_at(doc, loc, "expected exactly one of 'all' or 'any'")
         return
-    key = present[0]
-    for ci, clause in _items(condition, key):
+    yield from _check_clauses(doc, loc, condition, present[0], questions, verdict_allowed)
+
+
+def _check_clauses(
+    doc: Document,
+    loc: list[Any],
+    group: dict[str, Any],
+    key: str,
+    questions: dict[str, dict[str, Any]],
+    verdict_allowed: bool,
+) -> Iterable[Problem]:
+    for ci, clause in _items(group, key):
         here = [*loc, key, ci]
+        forms = [
+            name
+            for name, present in (
+                ("verdict", "verdict" in clause),
+                ("question", "question" in clause or "any_of" in clause),
+                ("all", "all" in clause),
+                ("any", "any" in clause),
+            )
+            if present
+        ]
+        if len(forms) > 1:
+            yield problem_at(
+                doc,
+                here,
+                "expected one form of clause — 'question' with 'any_of', 'verdict', 'all' or "
+                f"'any' — found {', '.join(repr(f) for f in forms)} together",
+            )
+            continue
+        if forms in (["all"], ["any"]):
+            yield from _check_clauses(doc, here, clause, forms[0], questions, verdict_allowed)
+            continue
         if "verdict" in clause:
             if not verdict_allowed:
                 yield problem_at(
                     doc,
                     [*here, "verdict"],
-                    "a hard rule cannot depend on the verdict it caps; "
+                    "a hard rule or condition cannot depend on the verdict it caps; "
                     "expected a clause with 'question' and 'any_of'",
-                )
-            if "question" in clause or "any_of" in clause:
-                yield problem_at(
-                    doc, here, "expected either 'verdict' or 'question' with 'any_of', not both"
                 )
             continue
         for required in ("question", "any_of"):

@@ -13,15 +13,29 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .limits import (
+    MAX_ID_CHARS,
+    MAX_NEXT_STEPS,
+    MAX_NUMBER,
+    MAX_OPTIONS_PER_QUESTION,
+    MAX_QUESTIONS,
+    MAX_RULES,
+    MAX_SECTIONS,
+    MAX_TEXT_CHARS,
+    MAX_VERSION_CHARS,
+)
+
 __all__ = [
     "UNKNOWN",
     "AdaptationPolicy",
     "AdaptationRule",
+    "AdoptionCondition",
     "AnyQuestion",
     "Band",
     "ChoiceQuestion",
     "Clause",
     "Condition",
+    "Finality",
     "HardRule",
     "MultipleChoiceQuestion",
     "NumberQuestion",
@@ -45,11 +59,13 @@ Identifier = Annotated[
     str,
     Field(
         pattern=r"^[a-z][a-z0-9_]*$",
-        max_length=64,
+        max_length=MAX_ID_CHARS,
         description="Lower-case letters, digits and underscores, starting with a letter.",
     ),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+#: A number in a rubric that bounds an answer (band bounds, minimum, maximum).
+Bound = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 Weight = Annotated[float, Field(ge=0, le=100, description="Relative weight, 0 or more.")]
 OptionScore = Annotated[
     float, Field(ge=0, le=100, description="How favourable this answer is for adoption, 0–100.")
@@ -86,9 +102,19 @@ class Strategy(enum.StrEnum):
     def label(self) -> str:
         return _STRATEGY_LABELS[self]
 
+    @property
+    def cap(self) -> Verdict | None:
+        """The best verdict this advice allows: specialising a model is a condition of
+        adoption (at most Adapt); keeping the current process means Avoid."""
+        if self in (Strategy.FINETUNE_SMALL, Strategy.TRAIN_BESPOKE):
+            return Verdict.ADAPT
+        if self is Strategy.KEEP_CURRENT:
+            return Verdict.AVOID
+        return None
+
 
 _STRATEGY_LABELS = {
-    Strategy.PROMPT_HOSTED: "Prompt a large hosted model",
+    Strategy.PROMPT_HOSTED: "Prompt a capable general model",
     Strategy.GROUND_IN_DATA: "Ground a large model in company data",
     Strategy.FINETUNE_SMALL: "Fine-tune a smaller model",
     Strategy.TRAIN_BESPOKE: "Train a bespoke model",
@@ -104,7 +130,7 @@ VerdictField = Annotated["Verdict", Field(strict=False)]
 class Strict(BaseModel):
     """Shared base: unknown keys are errors and values are not coerced ("5" is not 5)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Option(Strict):
@@ -119,6 +145,11 @@ class Option(Strict):
     risk: Text | None = Field(
         default=None, description="A risk note shown beside this answer in the report."
     )
+    not_applicable: bool = Field(
+        default=False,
+        description="The question does not apply to this case: the answer counts as given "
+        "(for completeness) but is left out of the score, so it is neutral.",
+    )
 
 
 class Band(Strict):
@@ -126,12 +157,17 @@ class Band(Strict):
 
     id: Identifier
     label: Text
-    below: float | None = Field(
+    below: Bound | None = Field(
         default=None, description="Exclusive upper bound; leave out on the last band."
     )
     score: OptionScore
     next_step: Text | None = None
     risk: Text | None = None
+    not_applicable: bool = Field(
+        default=False,
+        description="Numbers in this band mean the question does not apply (e.g. 0 hours): "
+        "answered, but left out of the score.",
+    )
 
 
 class ShowIf(Strict):
@@ -165,21 +201,21 @@ class SingleChoiceQuestion(_QuestionBase):
     """Pick exactly one option."""
 
     kind: Literal["single"]
-    options: list[Option] = Field(min_length=2)
+    options: list[Option] = Field(min_length=2, max_length=MAX_OPTIONS_PER_QUESTION)
 
 
 class ScaleQuestion(_QuestionBase):
     """Pick one point on an ordered scale (shown as a slider); options go from low to high."""
 
     kind: Literal["scale"]
-    options: list[Option] = Field(min_length=2)
+    options: list[Option] = Field(min_length=2, max_length=MAX_OPTIONS_PER_QUESTION)
 
 
 class MultipleChoiceQuestion(_QuestionBase):
     """Pick one or more options; ``combine`` says how their scores make the question's score."""
 
     kind: Literal["multiple"]
-    options: list[Option] = Field(min_length=2)
+    options: list[Option] = Field(min_length=2, max_length=MAX_OPTIONS_PER_QUESTION)
     combine: Literal["mean", "sum"] = Field(
         default="mean", description="mean of the chosen scores, or their sum capped at 100."
     )
@@ -190,9 +226,9 @@ class NumberQuestion(_QuestionBase):
 
     kind: Literal["number"]
     unit: Text
-    minimum: float = 0
-    maximum: float | None = None
-    bands: list[Band] = Field(min_length=1)
+    minimum: Bound = 0
+    maximum: Bound | None = None
+    bands: list[Band] = Field(min_length=1, max_length=MAX_OPTIONS_PER_QUESTION)
 
 
 AnyQuestion = SingleChoiceQuestion | ScaleQuestion | MultipleChoiceQuestion | NumberQuestion
@@ -217,12 +253,30 @@ class Thresholds(Strict):
 
 
 class Clause(Strict):
-    """``question`` + ``any_of``: true when that question is shown and answered with one of
-    ``any_of``. ``verdict`` (adaptation rules only): true when the capped verdict is one of them."""
+    """One test inside a condition; give exactly one form:
+
+    * ``question`` + ``any_of``: true when that question is shown and answered with one of
+      ``any_of`` (for multiple choice: when any chosen option is among them);
+    * ``verdict`` (adaptation rules only): true when the verdict so far is one of them;
+    * ``all`` / ``any``: a nested group, so a rule can say "A and (B or C)".
+    """
 
     question: Identifier | None = None
     any_of: list[Identifier] | None = Field(default=None, min_length=1)
     verdict: list[VerdictField] | None = Field(default=None, min_length=1)
+    all: list[Clause] | None = Field(default=None, min_length=1)
+    any: list[Clause] | None = Field(default=None, min_length=1)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return list(self.all or self.any or [])
+
+    def question_ids(self) -> list[str]:
+        """Every question this clause (or a nested group) reads, in order, once each."""
+        found = [self.question] if self.question else []
+        for clause in self.clauses:
+            found.extend(clause.question_ids())
+        return list(dict.fromkeys(found))
 
 
 class Condition(Strict):
@@ -234,6 +288,10 @@ class Condition(Strict):
     @property
     def clauses(self) -> list[Clause]:
         return list(self.all or self.any or [])
+
+    def question_ids(self) -> list[str]:
+        """Every question the condition reads, nested groups included."""
+        return list(dict.fromkeys(q for c in self.clauses for q in c.question_ids()))
 
 
 class HardRule(Strict):
@@ -248,6 +306,28 @@ class HardRule(Strict):
     enabled: bool = True
 
 
+class AdoptionCondition(Strict):
+    """Something that must be true before adoption (self-host, add review, build the
+    evaluation set …). While its ``when`` holds, the verdict is at most Adapt and the report
+    lists ``text`` under the verdict."""
+
+    id: Identifier
+    title: Text
+    text: Text = Field(description="What must be true before adoption, said to the PM.")
+    when: Condition
+    enabled: bool = True
+
+
+class Finality(Strict):
+    """When a verdict is final rather than provisional."""
+
+    min_answered_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.8,
+        description="Share of the question weight that must be answered (a real answer or "
+        "'not applicable'; 'don't know' is open) in every section for a final verdict.",
+    )
+
+
 class AdaptationRule(Strict):
     """The first rule whose condition holds picks the strategy."""
 
@@ -260,15 +340,15 @@ class AdaptationRule(Strict):
 class AdaptationPolicy(Strict):
     default_strategy: StrategyField
     default_rationale: Text
-    rules: list[AdaptationRule] = Field(default_factory=list)
+    rules: list[AdaptationRule] = Field(default_factory=list, max_length=MAX_RULES)
 
 
 class VerdictSteps(Strict):
     """Next steps every report with that verdict gets."""
 
-    recommend: list[Text] = Field(default_factory=list)
-    adapt: list[Text] = Field(default_factory=list)
-    avoid: list[Text] = Field(default_factory=list)
+    recommend: list[Text] = Field(default_factory=list, max_length=MAX_NEXT_STEPS)
+    adapt: list[Text] = Field(default_factory=list, max_length=MAX_NEXT_STEPS)
+    avoid: list[Text] = Field(default_factory=list, max_length=MAX_NEXT_STEPS)
 
 
 class Rubric(Strict):
@@ -276,12 +356,14 @@ class Rubric(Strict):
 
     id: Identifier
     title: Text
-    version: Annotated[str, Field(min_length=1, max_length=40)]
+    version: Annotated[str, Field(min_length=1, max_length=MAX_VERSION_CHARS)]
     description: Text
     thresholds: Thresholds
-    sections: list[Section] = Field(min_length=1)
-    questions: list[Question] = Field(min_length=1)
-    hard_rules: list[HardRule] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1, max_length=MAX_SECTIONS)
+    questions: list[Question] = Field(min_length=1, max_length=MAX_QUESTIONS)
+    hard_rules: list[HardRule] = Field(default_factory=list, max_length=MAX_RULES)
+    conditions: list[AdoptionCondition] = Field(default_factory=list, max_length=MAX_RULES)
+    finality: Finality = Field(default_factory=Finality)
     adaptation: AdaptationPolicy
     next_steps: VerdictSteps = Field(default_factory=VerdictSteps)
 

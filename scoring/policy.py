@@ -36,6 +36,8 @@ class PolicyEdits(BaseModel):
     section_weights: dict[str, float] = Field(default_factory=dict)
     question_weights: dict[str, float] = Field(default_factory=dict)
     rules_enabled: dict[str, bool] = Field(default_factory=dict)
+    conditions_enabled: dict[str, bool] = Field(default_factory=dict)
+    min_answered_share: float | None = None
 
     def is_empty(self) -> bool:
         return self == PolicyEdits()
@@ -69,6 +71,11 @@ def apply_edits(rubric: Rubric, edits: PolicyEdits, *, bump: bool = True) -> Rub
     for rule in raw["hard_rules"]:
         if rule["id"] in edits.rules_enabled:
             rule["enabled"] = edits.rules_enabled[rule["id"]]
+    for condition in raw.get("conditions", []):
+        if condition["id"] in edits.conditions_enabled:
+            condition["enabled"] = edits.conditions_enabled[condition["id"]]
+    if edits.min_answered_share is not None:
+        raw.setdefault("finality", {})["min_answered_share"] = edits.min_answered_share
     if bump and not edits.is_empty():
         raw["version"] = bump_version(rubric.version)
     # Widgets give floats; the strict rubric model accepts them, and ints stay ints.

@@ -129,17 +129,28 @@ def test_weights_just_inside_the_bound_keep_the_verdict_and_just_outside_flip_it
 def test_threshold_sentences_name_the_flip_point() -> None:
     from scoring import load_answers
 
-    answers = load_answers(ROOT / "examples" / "invoice_extraction.yaml", DEFAULT)
+    answers = load_answers(ROOT / "examples" / "sales_call_summaries.yaml", DEFAULT)
     result = score(DEFAULT, answers)
     found = {i.id: i for i in sensitivity(DEFAULT, answers, result).items}
     assert (
         found["recommend"].sentence
-        == "Adapt holds unless the Recommend threshold drops to 65.0 or below."
+        == "Recommend holds unless the Recommend threshold rises above 77.3."
     )
-    assert found["adapt"].sentence == "Adapt holds unless the Adapt threshold rises above 65.0."
-    lowered = apply_edits(DEFAULT, PolicyEdits(recommend=65.0), bump=False)
-    assert score(lowered, answers).verdict.value == "recommend"
-    raised = apply_edits(DEFAULT, PolicyEdits(adapt=65.1), bump=False)
+    assert score(apply_edits(DEFAULT, PolicyEdits(recommend=77.3), bump=False), answers).verdict.value == "recommend"
+    assert score(apply_edits(DEFAULT, PolicyEdits(recommend=77.4), bump=False), answers).verdict.value == "adapt"
+
+
+def test_a_threshold_cannot_lift_a_verdict_held_by_conditions() -> None:
+    from scoring import load_answers
+
+    answers = load_answers(ROOT / "examples" / "invoice_extraction.yaml", DEFAULT)
+    result = score(DEFAULT, answers)
+    found = {i.id: i for i in sensitivity(DEFAULT, answers, result).items}
+    assert found["recommend"].sentence == "Adapt holds wherever the Recommend threshold is set."
+    assert found["adapt"].sentence == "Adapt holds unless the Adapt threshold rises above 65.9."
+    lowered = apply_edits(DEFAULT, PolicyEdits(recommend=50.0), bump=False)
+    assert score(lowered, answers).verdict.value == "adapt"  # the conditions still hold
+    raised = apply_edits(DEFAULT, PolicyEdits(adapt=66.0, recommend=70.0), bump=False)
     assert score(raised, answers).verdict.value == "avoid"
 
 

@@ -28,17 +28,21 @@ def test_edited_policy_round_trips_through_yaml_and_validate(
         recommend=72,
         section_weights={"expertise": 2.5},
         question_weights={"human_review": 3},
-        rules_enabled={"no_evaluation_plan": False},
+        rules_enabled={"automated_high_stakes": False},
+        conditions_enabled={"evaluation_plan": False},
+        min_answered_share=0.5,
     )
     edited = apply_edits(default_rubric, edits)
-    assert edited.version == "1.0.1"
+    assert edited.version == "2.0.1"
     assert edited.thresholds.recommend == 72
     assert edited.sections_by_id["expertise"].weight == 2.5
-    assert not next(r for r in edited.hard_rules if r.id == "no_evaluation_plan").enabled
+    assert not next(r for r in edited.hard_rules if r.id == "automated_high_stakes").enabled
+    assert not next(c for c in edited.conditions if c.id == "evaluation_plan").enabled
+    assert edited.finality.min_answered_share == 0.5
     path = tmp_path / "edited.yaml"
     path.write_text(rubric_to_yaml(edited))
     assert main(["validate", str(path)]) == 0
-    assert "default v1.0.1" in capsys.readouterr().out
+    assert "default v2.0.1" in capsys.readouterr().out
     assert load_rubric(path) == edited
 
 

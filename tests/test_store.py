@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from scoring import load_answers, load_rubric
-from scoring.policy import PolicyEdits, apply_edits
+from scoring.policy import PolicyEdits, apply_edits, bump_version
 from scoring.store import (
     BackupRefused,
     EditConflict,
@@ -235,11 +235,11 @@ def test_rename_and_duplicate(store: Store) -> None:
 
 def test_publish_creates_an_immutable_active_version(store: Store) -> None:
     base = store.active_version()
-    assert base is not None and base.version == "1.0.0" and base.author == "system"
+    assert base is not None and base.version == DEFAULT.version and base.author == "system"
     edited = apply_edits(DEFAULT, PolicyEdits(recommend=72))
     published = store.publish(edited, author="ana@example.com", note="stricter", base_pk=base.pk)
     assert (published.version, published.author, published.note) == (
-        "1.0.1",
+        bump_version(DEFAULT.version),
         "ana@example.com",
         "stricter",
     )
@@ -257,13 +257,18 @@ def test_second_publish_from_the_same_base_is_a_conflict(store: Store) -> None:
     base = store.active_version()
     assert base is not None
     first = apply_edits(DEFAULT, PolicyEdits(recommend=72))
-    second = apply_edits(DEFAULT, PolicyEdits(adapt=40)).model_copy(update={"version": "1.0.1-b"})
+    second = apply_edits(DEFAULT, PolicyEdits(adapt=40)).model_copy(
+        update={"version": bump_version(DEFAULT.version) + "-b"}
+    )
     store.publish(first, author="ana", base_pk=base.pk)
     with pytest.raises(PublishConflict) as info:
         store.publish(second, author="bo", base_pk=base.pk)
-    assert info.value.head is not None and info.value.head.version == "1.0.1"
+    assert info.value.head is not None and info.value.head.version == bump_version(DEFAULT.version)
     assert "Your draft is kept" in str(info.value)
-    assert [v.version for v in store.versions("default")] == ["1.0.0", "1.0.1"]
+    assert [v.version for v in store.versions("default")] == [
+        DEFAULT.version,
+        bump_version(DEFAULT.version),
+    ]
 
 
 def test_concurrent_publishes_from_one_base_let_exactly_one_through(store: Store) -> None:
