@@ -24,9 +24,26 @@ import yaml
 from pydantic import Field, ValidationError
 
 from .errors import AnswersError, Problem
-from .loader import problem_at, translate_validation_error
+from .limits import (
+    DEFAULT_TITLE,
+    MAX_ANSWER_ENTRIES,
+    MAX_ASSESSMENT_OPTIONS,
+    MAX_CURRENCY_CHARS,
+    MAX_HORIZON_MONTHS,
+    MAX_HOURS,
+    MAX_ID_CHARS,
+    MAX_LABOUR_ROLES,
+    MAX_MOVES_TO_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_NUMBER,
+    MAX_OPTION_TITLE_CHARS,
+    MAX_ROLE_CHARS,
+    MAX_TITLE_CHARS,
+    clip,
+)
+from .loader import format_number, problem_at, translate_validation_error
 from .models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion, Rubric, Strict
-from .source import Document, load_document, parse_document
+from .source import CountLimits, Document, load_document, parse_document
 
 #: The ``kind`` of a JSON report (see scoring.report.model); kept here to avoid an import cycle.
 REPORT_KIND = "adoption-advisor-report"
@@ -45,8 +62,9 @@ __all__ = [
 AnswerValue = str | list[str] | int | float
 
 
-Money = Annotated[float, Field(ge=0, description="An amount of money, 0 or more.")]
-Hours = Annotated[float, Field(ge=0, le=100_000)]
+Money = Annotated[float, Field(ge=0, le=MAX_NUMBER, description="An amount of money, 0 or more.")]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS)]
+Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS)]
 
 
 class CostInputs(Strict):
@@ -56,7 +74,7 @@ class CostInputs(Strict):
     adaptation: Money = 0.0
     evaluation: Money = 0.0
     price_per_item: Money = 0.0
-    items_per_month: Annotated[float, Field(ge=0)] | None = None
+    items_per_month: Annotated[float, Field(ge=0, le=MAX_NUMBER)] | None = None
     hosting_per_month: Money = 0.0
     maintenance_per_month: Money = 0.0
     review_hours_per_month: Hours = 0.0
@@ -73,48 +91,58 @@ class CurrentProcess(Strict):
 class LabourRole(Strict):
     """Repetitive work one role does today and how much of it the model removes."""
 
-    role: Annotated[str, Field(min_length=1, max_length=100)]
+    role: Annotated[str, Field(min_length=1, max_length=MAX_ROLE_CHARS)]
     hours_per_week: Hours
     share_removed: Annotated[float, Field(ge=0, le=1)]
-    moves_to: Annotated[str, Field(max_length=300)] = ""
+    moves_to: Annotated[str, Field(max_length=MAX_MOVES_TO_CHARS)] = ""
 
 
 class OptionAnswers(Strict):
     """One way of adopting; ``answers`` holds only the rubric's ``per_option`` questions."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-    title: Annotated[str, Field(min_length=1, max_length=120)]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID_CHARS)]
+    title: Annotated[str, Field(min_length=1, max_length=MAX_OPTION_TITLE_CHARS)]
     baseline: bool = False
-    answers: dict[str, Any] = Field(default_factory=dict)
-    notes: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict)
+    answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
+    notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     costs: CostInputs | None = None
 
 
 class Answers(Strict):
     """What one person answered; values are option ids, lists of them, numbers or ``unknown``."""
 
-    rubric: str | None = None
-    title: Annotated[str, Field(min_length=1, max_length=200)] = "Untitled assessment"
+    rubric: Annotated[str, Field(max_length=MAX_ID_CHARS)] | None = None
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS)] = DEFAULT_TITLE
     # Any here: the type each answer needs depends on its question, checked against the rubric.
-    answers: dict[str, Any] = Field(default_factory=dict)
-    notes: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict)
-    options: list[OptionAnswers] = Field(default_factory=list, max_length=4)
+    answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
+    notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
+    options: list[OptionAnswers] = Field(default_factory=list, max_length=MAX_ASSESSMENT_OPTIONS)
     costs: CostInputs | None = None
     current_process: CurrentProcess | None = None
-    hourly_rate: Annotated[float, Field(ge=0)] | None = None
-    currency: Annotated[str, Field(min_length=1, max_length=8)] = "EUR"
-    horizon_months: Annotated[int, Field(ge=1, le=120)] = 36
-    labour: list[LabourRole] = Field(default_factory=list, max_length=20)
+    hourly_rate: Annotated[float, Field(ge=0, le=MAX_NUMBER)] | None = None
+    currency: Annotated[str, Field(min_length=1, max_length=MAX_CURRENCY_CHARS)] = "EUR"
+    horizon_months: Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS)] = 36
+    labour: list[LabourRole] = Field(default_factory=list, max_length=MAX_LABOUR_ROLES)
+
+
+#: The answers file's counted blocks, refused while the file is read once they pass their limit.
+ANSWERS_COUNTS: CountLimits = {
+    ("answers",): (MAX_ANSWER_ENTRIES, "answers in one file"),
+    ("notes",): (MAX_ANSWER_ENTRIES, "notes in one file"),
+    ("options", "*", "answers"): (MAX_ANSWER_ENTRIES, "answers in one option"),
+    ("options", "*", "notes"): (MAX_ANSWER_ENTRIES, "notes in one option"),
+}
 
 
 def load_answers(path: str | Path, rubric: Rubric, *, display_name: str | None = None) -> Answers:
     """Read an answers file and check it against ``rubric``; raise :class:`AnswersError`."""
-    return _from_document(load_document(path, display_name=display_name), rubric)
+    document = load_document(path, display_name=display_name, counts=ANSWERS_COUNTS)
+    return _from_document(document, rubric)
 
 
 def parse_answers(text: str | bytes, rubric: Rubric, file: str = "<answers>") -> Answers:
     """Check answers text (an upload) the same way as a file."""
-    return _from_document(parse_document(text, file), rubric)
+    return _from_document(parse_document(text, file, counts=ANSWERS_COUNTS), rubric)
 
 
 def answers_from_data(data: Mapping[str, Any], rubric: Rubric, file: str = "<answers>") -> Answers:
@@ -144,59 +172,152 @@ def usable_answers(
     """The answers that fit ``rubric`` and the problems of those set aside.
 
     The app keeps every answer a person gave; when the active policy changes, answers to
-    questions the new policy lacks are set aside for scoring rather than lost.
+    questions the new policy lacks are set aside for scoring rather than lost. This never
+    raises, whatever the session or a database row holds: a title or note over its limit
+    is shortened, and a block (options, costs, labour …) that does not fit its model is
+    left out, each named in the problems, so a save never fails on them.
     """
-    doc = Document(data={"answers": dict(answers)}, file="")
-    kept: dict[str, Any] = {}
     problems: list[Problem] = []
-    for question_id, value in answers.items():
-        found = _answer_problems(rubric, question_id, value, doc)
+    text = title.strip() if isinstance(title, str) else ""
+    if len(text) > MAX_TITLE_CHARS:
+        problems.append(Problem(f"the title is shortened to {MAX_TITLE_CHARS} characters"))
+    fields: dict[str, Any] = {"title": clip(text or DEFAULT_TITLE, MAX_TITLE_CHARS)}
+    try:
+        fields["answers"] = _usable_choices(rubric, answers, problems)
+        fields["notes"] = _usable_notes(rubric, notes, problems, "")
+        blocks = _usable_extra(rubric, extra, problems)
+    except Exception:  # a shape no session or row should have: keep what was read so far
+        problems.append(Problem("some answers could not be read and are left out"))
+        blocks = {}
+    try:
+        return Answers.model_validate({**blocks, **fields}), problems
+    except ValidationError:
+        pass
+    kept: dict[str, Any] = {}
+    for key, value in blocks.items():
+        try:
+            Answers.model_validate({key: value})
+        except ValidationError:
+            problems.append(Problem(f"{_BLOCK_NAMES.get(key, key)} could not be read: left out"))
+        else:
+            kept[key] = value
+    try:
+        return Answers.model_validate({**kept, **fields}), problems
+    except ValidationError:
+        problems.append(Problem("the answers could not be read and are left out"))
+        return Answers(title=fields["title"]), problems
+
+
+_BLOCK_NAMES = {
+    "options": "the options",
+    "costs": "the cost figures",
+    "current_process": "the figures for today's process",
+    "hourly_rate": "the hourly rate",
+    "currency": "the currency",
+    "horizon_months": "the cost horizon",
+    "labour": "the labour roles",
+}
+
+
+def _usable_choices(
+    rubric: Rubric,
+    answers: Any,
+    problems: list[Problem],
+    option: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The answers that fit; those that do not are named in ``problems``."""
+    if not isinstance(answers, Mapping):
+        problems.append(Problem("the answers are not a mapping and are left out"))
+        return {}
+    entries = list(answers.items())
+    if len(entries) > MAX_ANSWER_ENTRIES:
+        problems.append(
+            Problem(
+                f"{len(entries) - MAX_ANSWER_ENTRIES:,} answers beyond the limit of "
+                f"{MAX_ANSWER_ENTRIES:,} are left out"
+            )
+        )
+        entries = entries[:MAX_ANSWER_ENTRIES]
+    where: list[Any] = ["answers"] if option is None else ["options", 0, "answers"]
+    data = {"answers": dict(entries)} if option is None else {"options": [option]}
+    doc = Document(data=data, file="")
+    kept: dict[str, Any] = {}
+    for question_id, value in entries:
+        if not isinstance(question_id, str):
+            continue
+        question = rubric.questions_by_id.get(question_id)
+        if option is not None and question is not None and not question.per_option:
+            found = [problem_at(doc, [*where, question_id], "not option-specific in this policy")]
+        else:
+            found = _answer_problems(rubric, question_id, value, doc, where)
         problems.extend(found)
         if not found:
             kept[question_id] = value
-    kept_notes = {k: v for k, v in notes.items() if k in rubric.questions_by_id}
-    data: dict[str, Any] = {
-        k: v for k, v in (extra or {}).items() if k in EXTRA_KEYS and v is not None
-    }
-    options = []
-    for option in data.get("options", []):
-        option_doc = Document(data={"options": [option]}, file="")
-        option_answers = {}
-        for question_id, value in dict(option.get("answers", {})).items():
-            question = rubric.questions_by_id.get(question_id)
-            found = _answer_problems(
-                rubric, question_id, value, option_doc, ["options", 0, "answers"]
+    return kept
+
+
+def _usable_notes(
+    rubric: Rubric, notes: Any, problems: list[Problem], where: str
+) -> dict[str, str]:
+    """Notes on the rubric's questions, each shortened to the note limit if need be."""
+    if not isinstance(notes, Mapping):
+        return {}
+    kept: dict[str, str] = {}
+    for question_id, note in notes.items():
+        if question_id not in rubric.questions_by_id or not isinstance(note, str):
+            continue
+        if len(note) > MAX_NOTE_CHARS:
+            problems.append(
+                Problem(
+                    f"{where}the note on {question_id!r} is shortened to "
+                    f"{MAX_NOTE_CHARS:,} characters"
+                )
             )
-            if question is not None and not question.per_option:
-                found = [
-                    problem_at(
-                        option_doc,
-                        ["options", 0, "answers", question_id],
-                        "not option-specific in this policy",
-                    )
-                ]
-            problems.extend(found)
-            if not found:
-                option_answers[question_id] = value
-        options.append({**option, "answers": option_answers})
-    if options:
-        data["options"] = options
-    try:
-        model = Answers.model_validate(
-            {**data, "title": title or "Untitled assessment", "answers": kept, "notes": kept_notes}
-        )
-    except ValidationError:
-        model = Answers(title=title or "Untitled assessment", answers=kept, notes=kept_notes)
-        problems.append(
-            Problem("the options, cost or labour figures could not be read and are left out")
-        )
-    return model, problems
+        kept[question_id] = clip(note, MAX_NOTE_CHARS)
+    return kept
+
+
+def _usable_extra(
+    rubric: Rubric, extra: Mapping[str, Any] | None, problems: list[Problem]
+) -> dict[str, Any]:
+    """The answers-file blocks besides answers and notes, options checked like answers."""
+    if not isinstance(extra, Mapping):
+        return {}
+    data = {k: v for k, v in extra.items() if k in EXTRA_KEYS and v is not None}
+    if "options" not in data:
+        return data
+    if not isinstance(data["options"], list):
+        problems.append(Problem("the options could not be read and are left out"))
+        del data["options"]
+        return data
+    options = []
+    for option in data["options"]:
+        if not isinstance(option, Mapping):
+            problems.append(Problem("an option that could not be read is left out"))
+            continue
+        title = option.get("title")
+        where = f"option {title!r}: " if isinstance(title, str) else ""
+        if isinstance(title, str) and len(title) > MAX_OPTION_TITLE_CHARS:
+            problems.append(
+                Problem(
+                    f"the title of option {clip(title, 40)!r} is shortened to "
+                    f"{MAX_OPTION_TITLE_CHARS} characters"
+                )
+            )
+            title = clip(title, MAX_OPTION_TITLE_CHARS)
+        usable = {**option, "title": title} if title is not None else dict(option)
+        usable["answers"] = _usable_choices(rubric, option.get("answers", {}), problems, usable)
+        if "notes" in option:
+            usable["notes"] = _usable_notes(rubric, option["notes"], problems, where)
+        options.append(usable)
+    data["options"] = options
+    return data
 
 
 def read_rubric_id(path: str | Path) -> str | None:
     """The ``rubric:`` an answers file names, or None; errors surface later, located."""
     try:
-        doc = load_document(path)
+        doc = load_document(path, counts=ANSWERS_COUNTS)
     except Exception:
         return None
     value = doc.data.get("rubric")
@@ -284,18 +405,15 @@ def _answer_problems(
             ]
         if value != value or value in (float("inf"), float("-inf")):
             return [problem_at(doc, loc, f"expected a finite number, found {value!r}")]
-        if value < question.minimum:
-            return [
-                problem_at(
-                    doc, loc, f"expected a number of at least {question.minimum:g}, found {value:g}"
-                )
-            ]
-        if question.maximum is not None and value > question.maximum:
-            return [
-                problem_at(
-                    doc, loc, f"expected a number of at most {question.maximum:g}, found {value:g}"
-                )
-            ]
+        lowest = question.minimum
+        highest = MAX_NUMBER if question.maximum is None else min(question.maximum, MAX_NUMBER)
+        for outside, words, bound in (
+            (value < lowest, "least", lowest),
+            (value > highest, "most", highest),
+        ):
+            if outside:
+                message = f"expected a number of at {words} {format_number(bound)}"
+                return [problem_at(doc, loc, f"{message}, found {format_number(value)}")]
         return []
     option_ids = [o.id for o in question.options]
     if isinstance(question, MultipleChoiceQuestion):
@@ -327,24 +445,34 @@ def _answer_problems(
 
 
 def _unknown_question(question_id: str, by_id: Mapping[str, Any]) -> str:
-    close = difflib.get_close_matches(question_id, list(by_id), n=1)
+    close = []
+    if len(question_id) <= 2 * MAX_ID_CHARS:  # a longer key is no typo of an id
+        close = difflib.get_close_matches(question_id, list(by_id), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown question {question_id!r}; expected a question id of this rubric{hint}"
+    return f"unknown question {_short(question_id)}; expected a question id of this rubric{hint}"
 
 
 def _unknown_option(option_id: Any, option_ids: list[str], allow_unknown: bool) -> str:
     allowed = ", ".join([*option_ids, UNKNOWN] if allow_unknown else option_ids)
-    return f"unknown option {option_id!r}; expected one of: {allowed}"
+    shown = _short(option_id) if isinstance(option_id, str) else _shown(option_id)
+    return f"unknown option {shown}; expected one of: {allowed}"
+
+
+def _short(text: str) -> str:
+    """``text`` quoted for a message, cut to 40 characters."""
+    return repr(clip(text, 40))
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"text {value!r}"
+        return f"text {_short(value)}"
     if isinstance(value, bool):
         return f"yes/no value {str(value).lower()}"
-    return f"number {value!r}" if isinstance(value, int | float) else type(value).__name__
+    if isinstance(value, int | float):
+        return f"number {format_number(value)}"
+    return type(value).__name__
 
 
 def answers_to_yaml(answers: Answers) -> str:

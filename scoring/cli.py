@@ -19,6 +19,7 @@ from typing import Any
 
 from .answers import load_answers, read_rubric_id
 from .errors import AdvisorError, NotEnoughAnswers
+from .limits import MAX_PROBLEMS_REPORTED, clip, more_problems
 from .loader import load_rubric
 from .models import Rubric
 from .rubrics import default_rubric_path, find_rubric, rubric_dir
@@ -110,11 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report_problems(exc: AdvisorError) -> None:
-    for problem in exc.problems:
+    for problem in exc.problems[:MAX_PROBLEMS_REPORTED]:
         print(f"error: {problem}", file=sys.stderr)
     count = len(exc.problems)
+    if rest := more_problems(count):
+        print(rest, file=sys.stderr)
     if count > 1:
-        print(f"{count} problems found", file=sys.stderr)
+        print(f"{count:,} problems found", file=sys.stderr)
 
 
 def _validate(paths: Sequence[str]) -> int:
@@ -141,8 +144,8 @@ def _resolve_rubric(args: argparse.Namespace) -> Path:
         found = find_rubric(named)
         if found is None:
             raise AdvisorError(
-                f"{args.answers}: the answers name rubric {named!r}, but no rubric with that id "
-                f"is in {rubric_dir()}; pass --rubric PATH"
+                f"{args.answers}: the answers name rubric {clip(named, 64)!r}, but no rubric "
+                f"with that id is in {rubric_dir()}; pass --rubric PATH"
             )
         return found
     return default_rubric_path()

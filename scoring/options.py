@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 from .answers import Answers, CostInputs, OptionAnswers
 from .engine import ScoreResult, score
 from .errors import NotEnoughAnswers
+from .limits import MAX_TITLE_CHARS, clip
 from .models import NumberQuestion, Rubric, Verdict
 
 __all__ = [
@@ -119,7 +120,8 @@ def option_answers(answers: Answers, option: OptionAnswers) -> Answers:
     """The answers one option is scored with: the shared ones, then the option's own."""
     return Answers(
         rubric=answers.rubric,
-        title=f"{answers.title} — {option.title}",
+        # Both titles may be at their limits; the pair is shortened, never refused.
+        title=clip(f"{answers.title} — {option.title}", MAX_TITLE_CHARS),
         answers={**answers.answers, **option.answers},
         notes={**answers.notes, **option.notes},
         costs=option.costs,

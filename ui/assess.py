@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from scoring import AdvisorError, answers_to_yaml, parse_answers, visible_questions
+from scoring.limits import MAX_NOTE_CHARS, MAX_TITLE_CHARS
 from scoring.models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion
 from ui import state
 from ui.common import callback, plain, run_page, show_problems
@@ -113,6 +114,7 @@ def _question(number: int, question: AnyQuestion) -> None:
             f"Note on: {question.prompt}",
             key=f"note__{question.id}",
             placeholder="Add a note for the report (optional)",
+            max_chars=MAX_NOTE_CHARS,
             label_visibility="collapsed",
             on_change=_on_note,
             args=(question.id,),
@@ -243,7 +245,9 @@ def render() -> None:
         st.warning(flash)
     _conflict_banner()
     _seed("title_input", state.title())
-    st.text_input("Assessment title", key="title_input", on_change=_on_title)
+    st.text_input(
+        "Assessment title", key="title_input", max_chars=MAX_TITLE_CHARS, on_change=_on_title
+    )
     version = state.policy_version()
     if state.assessment_id():
         st.caption(f"Saved automatically after every answer · policy {version.label}")

@@ -13,11 +13,18 @@ from typing import Any
 import streamlit as st
 
 from scoring import visible_questions
+from scoring.limits import (
+    MAX_ASSESSMENT_OPTIONS,
+    MAX_CURRENCY_CHARS,
+    MAX_MOVES_TO_CHARS,
+    MAX_OPTION_TITLE_CHARS,
+    MAX_ROLE_CHARS,
+)
 from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
 from ui import state
 from ui.common import callback, plain, run_page
 
-MAX_OPTIONS = 4
+MAX_OPTIONS = MAX_ASSESSMENT_OPTIONS
 MAX_ROLES = 6
 COST_FIELDS = [
     ("integration", "Integration (one-time)"),
@@ -156,6 +163,7 @@ def _option_slots() -> None:
         left.text_input(
             f"Option {slot + 1}",
             key=f"opt_title_{slot}",
+            max_chars=MAX_OPTION_TITLE_CHARS,
             placeholder="e.g. Hosted large model, prompted" if slot == 0 else "Add another option",
             on_change=_on_option_title,
             args=(slot,),
@@ -236,7 +244,13 @@ def _costs() -> None:
                 label, 0.0, step=1.0, key=f"set_{key}", on_change=_on_setting, args=(key,)
             )
     _seed("set_currency", extra.get("currency", "EUR"))
-    cols[4].text_input("Currency", key="set_currency", on_change=_on_setting, args=("currency",))
+    cols[4].text_input(
+        "Currency",
+        key="set_currency",
+        max_chars=MAX_CURRENCY_CHARS,
+        on_change=_on_setting,
+        args=("currency",),
+    )
     if not options:
         st.caption("Add an option above to enter its cost figures.")
         return
@@ -287,7 +301,13 @@ def _labour() -> None:
             key = f"role_{row}_{field}"
             _seed(key, value)
             if field in ("role", "moves_to"):
-                column.text_input(label, key=key, on_change=_on_role, args=(row, field))
+                column.text_input(
+                    label,
+                    key=key,
+                    max_chars=MAX_ROLE_CHARS if field == "role" else MAX_MOVES_TO_CHARS,
+                    on_change=_on_role,
+                    args=(row, field),
+                )
             elif field == "share_removed":
                 column.number_input(
                     label, 0, 100, step=5, key=key, on_change=_on_role, args=(row, field)
