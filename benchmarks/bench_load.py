@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -45,6 +46,13 @@ BARE = Path(__file__).resolve().parent / "bare_page.py"
 ANSWER_PREFIX = "answer__"
 DONT_KNOW = "Don't know"
 ERROR_BANNER = "Something went wrong"
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescaped(label: str) -> str:
+    """An option label as written in the rubric: the app escapes Markdown in what it shows
+    (a backslash before punctuation, an invisible word joiner in links and shortcodes)."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", label).replace("\u2060", "")
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -244,7 +252,7 @@ class Session:
         """Click the ``number``-th answer: the radios in turn, each time another option."""
         radios = sorted(self.radios.values(), key=lambda r: r.key)
         radio = radios[number % len(radios)]
-        options = [o for o in radio.options if o != DONT_KNOW]
+        options = [o for o in radio.options if unescaped(o) != DONT_KNOW]
         label = options[(number // len(radios) + self.index) % len(options)]
         question = radio.key.removeprefix(ANSWER_PREFIX)
         self.states[radio.id] = label
@@ -269,7 +277,8 @@ class LoadResult:
     clicks: int  # completed clicks, all sessions
     latencies: list[float]
     peak_rss: int
-    cpu_seconds: float
+    cpu_seconds: float  # the server's, while the sessions clicked
+    client_cpu_seconds: float  # this process's: speaking the protocol for every session
     wall_seconds: float
     errors: list[str]
     timed_out: bool
@@ -284,8 +293,9 @@ class LoadResult:
 
 async def _drive(
     server: Server, sessions: int, clicks: int, time_limit: float
-) -> tuple[list[Session], float, float, bool]:
-    """(sessions, server CPU seconds and wall seconds of the clicking, whether it timed out)."""
+) -> tuple[list[Session], tuple[float, float], float, bool]:
+    """(sessions, (server, client) CPU seconds and wall seconds of the clicking, whether it
+    timed out)."""
     group = [Session(server, i) for i in range(sessions)]
     for session in group:  # connect one by one, as tabs open: the first run is not measured
         await session.connect()
@@ -296,7 +306,7 @@ async def _drive(
             await session.click(number)
 
     _, cpu_before = _proc_stat(server.pid)
-    start = time.perf_counter()
+    start, client_before = time.perf_counter(), time.process_time()
     timed_out = False
     try:
         await asyncio.wait_for(asyncio.gather(*(clicking(s) for s in group)), timeout=time_limit)
@@ -304,9 +314,10 @@ async def _drive(
         timed_out = True
     finally:
         wall = time.perf_counter() - start
+        client = time.process_time() - client_before
         _, cpu_after = _proc_stat(server.pid)
         await asyncio.gather(*(session.close() for session in group), return_exceptions=True)
-    return group, cpu_after - cpu_before, wall, timed_out
+    return group, (cpu_after - cpu_before, client), wall, timed_out
 
 
 def run_load(
@@ -323,7 +334,8 @@ def run_load(
         clicks=len(latencies),
         latencies=latencies,
         peak_rss=rss.peak,
-        cpu_seconds=cpu,
+        cpu_seconds=cpu[0],
+        client_cpu_seconds=cpu[1],
         wall_seconds=wall,
         errors=[e for s in group for e in s.errors],
         timed_out=timed_out,
@@ -358,9 +370,9 @@ def check_saved(result: LoadResult, database_url: str) -> list[str]:
             problems.append(f"session {session.index}: assessment {session.assessment_id} not saved")
             continue
         for question, label in session.clicked.items():
-            expected = label_to_id[question][label]
+            expected = label_to_id[question][unescaped(label)]
             if session.pending and session.pending[0] == question:
-                if saved.get(question) == label_to_id[question][session.pending[1]]:
+                if saved.get(question) == label_to_id[question][unescaped(session.pending[1])]:
                     continue
             if saved.get(question) != expected:
                 problems.append(
@@ -379,10 +391,12 @@ def _ms(seconds: float) -> str:
 
 
 def _line(label: str, result: LoadResult) -> str:
-    per_click = result.cpu_seconds / result.clicks if result.clicks else float("nan")
+    clicks = result.clicks or float("nan")
     return (
         f"  {label:<18} p50 {_ms(result.percentile(50)):>9}  p95 {_ms(result.percentile(95)):>9}"
-        f"  peak RSS {result.peak_rss / 2**20:5.0f} MB  server CPU/click {per_click * 1e3:5.0f} ms"
+        f"  peak RSS {result.peak_rss / 2**20:4.0f} MB  CPU/click server"
+        f" {result.cpu_seconds / clicks * 1e3:4.0f} ms, client"
+        f" {result.client_cpu_seconds / clicks * 1e3:3.0f} ms"
         f"  ({result.clicks} clicks in {result.wall_seconds:.1f} s)"
     )
 
