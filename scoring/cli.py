@@ -1,7 +1,8 @@
 """The ``adoption-advisor`` command line.
 
 Exit codes: 0 success, 2 bad input (the located message goes to stderr), 1 an
-internal error (a bug: reported in one line, without a traceback).
+internal error (a bug: reported in one line, without a traceback) — and, for
+``calibrate`` only, 1 when a reference decision disagrees with the rubric.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from .rubrics import default_rubric_path, find_rubric, rubric_dir
 __all__ = ["main", "rubric_json_schema"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+#: ``calibrate`` only: the rubric disagrees with at least one reference decision.
+EXIT_DISAGREES = 1
 
 
 def rubric_json_schema() -> dict[str, object]:
@@ -63,6 +66,21 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of the rubric format")
 
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="score a folder of reference decisions and compare with their expected verdicts",
+        description="Exit 0 when every case agrees, 1 when any disagrees, 2 on bad input.",
+    )
+    calibrate.add_argument(
+        "cases", metavar="DIR", help="folder of case files (see examples/reference/README.md)"
+    )
+    calibrate.add_argument(
+        "--rubric", metavar="PATH", help="rubric file (default: rubric/default.yaml)"
+    )
+    calibrate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="default: text"
+    )
+
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
         "--database",
@@ -96,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.rubrics)
         if args.command == "score":
             return _score(args)
+        if args.command == "calibrate":
+            return _calibrate(args)
         if args.command == "schema":
             print(json.dumps(rubric_json_schema(), indent=2))
             return EXIT_OK
@@ -134,6 +154,21 @@ def _validate(paths: Sequence[str]) -> int:
             f"{len(rubric.questions)} questions, {len(rubric.hard_rules)} hard rules"
         )
     return status
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from .calibration import calibrate, calibration_text, load_cases
+
+    rubric = load_rubric(args.rubric or default_rubric_path())
+    result = calibrate(rubric, load_cases(args.cases))
+    if args.format == "json":
+        data = result.model_dump(mode="json")
+        data["agreeing"], data["matrix"] = result.agreeing, result.matrix()
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(calibration_text(result))
+    # 1 means "the rubric disagrees with known decisions", as a test runner's failure does.
+    return EXIT_OK if not result.disagreeing else EXIT_DISAGREES
 
 
 def _resolve_rubric(args: argparse.Namespace) -> Path:
@@ -297,8 +332,11 @@ def _read_backup(path: str) -> dict[str, Any]:
         raise AdvisorError(
             f"{path}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}"
         ) from None
-    except ValueError as exc:  # an integer of thousands of digits
-        raise AdvisorError(f"{path}: cannot be read as JSON: {exc}") from None
+    except ValueError:  # only an integer of thousands of digits gets here
+        raise AdvisorError(
+            f"{path}: a number has more than 4,300 digits; "
+            "expected a file written by 'adoption-advisor export'"
+        ) from None
     except RecursionError:
         raise AdvisorError(
             f"{path}: nested too deeply to be a backup written by 'adoption-advisor export'"

@@ -265,10 +265,35 @@ def _allowed_keys(data: Any, loc: Sequence[Any], root: type[BaseModel]) -> list[
     node: Any = data
     for step in real:
         node = node[step]
-    model = root if not real else _model_for(list(real), node) if root is Rubric else None
+    if not real:
+        model: type[BaseModel] | None = root
+    elif root is Rubric:
+        model = _model_for(list(real), node)
+    else:
+        model = _field_model(root, [step for step in real if isinstance(step, str)])
     if model is None:
         return []
     return [k for k in model.model_fields]
+
+
+def _field_model(root: type[BaseModel], keys: Sequence[str]) -> type[BaseModel] | None:
+    """The model a chain of field names leads to (``Optional`` and ``list`` unwrapped)."""
+    import typing
+
+    model: type[BaseModel] | None = root
+    for key in keys:
+        field = model.model_fields.get(key) if model is not None else None
+        if field is None:
+            return None
+        candidates = [field.annotation]
+        model = None
+        while candidates:
+            annotation = candidates.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                model = annotation
+                break
+            candidates.extend(typing.get_args(annotation))
+    return model
 
 
 def _model_for(real: list[Any], node: Any) -> type[BaseModel] | None:
