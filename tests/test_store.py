@@ -301,17 +301,17 @@ def test_rescore_reports_changes_and_apply_moves_assessments(store: Store) -> No
     ids = _save_examples(store)
     base = store.active_version()
     assert base is not None
-    draft = apply_edits(DEFAULT, PolicyEdits(recommend=60))
+    draft = apply_edits(DEFAULT, PolicyEdits(recommend=76))  # code review scores 75.5
     changes = {c.title: c for c in store.rescore(draft)}
-    invoice = changes["Invoice field extraction for accounts payable"]
-    assert (invoice.before_verdict, invoice.after_verdict) == ("adapt", "recommend")
+    review = changes["Code-review comments for the internal platform team"]
+    assert (review.before_verdict, review.after_verdict) == ("recommend", "adapt")
     assert not changes["Sales-call summaries into the CRM"].verdict_changed
     assert store.assessment(ids[0]).policy_pk == base.pk  # a dry run writes nothing
     version = store.publish(draft, author="ana", base_pk=base.pk)
     store.apply_version(version)
     moved = [store.assessment(i) for i in ids]
     assert {m.policy_pk for m in moved} == {version.pk}
-    assert next(m for m in moved if m.title.startswith("Invoice")).verdict == "recommend"
+    assert next(m for m in moved if m.title.startswith("Code-review")).verdict == "adapt"
 
 
 # --- backup -----------------------------------------------------------------------------------

@@ -111,7 +111,8 @@ def database_error(exc: BaseException, url: str) -> DatabaseUnavailable | None:
 def _shown_url(url: str) -> str:
     """``url`` without its password, even when it does not parse."""
     try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
+        parsed = sa.engine.make_url(url)
+        return url if parsed.password is None else parsed.render_as_string(hide_password=True)
     except (sa.exc.ArgumentError, ValueError):
         return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
@@ -228,10 +229,11 @@ class Store:
             config.attributes["connection"] = connection
             try:
                 command.upgrade(config, revision)
-            except CommandError as exc:
+            except CommandError:
                 raise DatabaseUnavailable(
-                    f"cannot use the database {_shown_url(self.url)}: its schema is unknown to "
-                    f"this version of Adoption Advisor ({exc}); a newer version wrote it"
+                    f"cannot use the database {_shown_url(self.url)}: its schema revision "
+                    f"{self.schema_revision()!r} is unknown to this version of Adoption Advisor; "
+                    "a newer version wrote it"
                 ) from None
 
     def schema_revision(self) -> str | None:

@@ -57,14 +57,13 @@ UNTITLED = "Untitled assessment"
 
 
 def _timestamp(value: Any) -> Any:
+    expected = f"expected a date and time like 2026-01-05T09:30:00, found {_shown(value)}"
     if not isinstance(value, str):
-        return value  # the strict datetime check names the wrong type
+        raise ValueError(expected)
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(
-            f"expected a date and time like 2026-01-05T09:30:00, found {_shown(value)}"
-        ) from None
+        raise ValueError(expected) from None
     if parsed.tzinfo is not None:  # stored as UTC without a zone, as the app writes them
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
@@ -204,14 +203,19 @@ def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
         raise BackupRefused(problems)
 
     versions: list[VersionRow] = []
-    refused: set[Any] = set()  # pks of refused versions: their rows are not blamed again
+    refused: set[int] = set()  # pks of refused versions: their rows are not blamed again
     by_pk: dict[int, VersionRow] = {}
     by_key: dict[tuple[str, str], VersionRow] = {}
     by_parent: dict[tuple[str, int], VersionRow] = {}
     for index, raw in enumerate(head.policy_versions):
         version = _check_version(index, raw, file, problems)
         if version is None:
-            refused.add(raw.get("pk") if isinstance(raw, dict) else None)
+            pk = raw.get("pk") if isinstance(raw, dict) else None
+            if isinstance(pk, int):
+                refused.add(pk)
+            continue
+        if version.parent_pk in refused:  # its parent's problem is reported already
+            refused.add(version.pk)
             continue
         problem = _relation_problem(version, by_pk, by_key, by_parent, file)
         if problem is not None:
@@ -316,8 +320,8 @@ def _check_version(index: int, raw: Any, file: str, problems: list[Problem]) -> 
         problems.append(
             where(
                 column,
-                f"{_shown(found)} differs from the content's {column.removeprefix('rubric_')} "
-                f"{_shown(expected)}; expected the two to agree",
+                f"{found!r}, but the content's {column.removeprefix('rubric_')} is "
+                f"{expected!r}; expected the two to agree",
             )
         )
     digest = policy_stamp(rubric).sha256
@@ -325,8 +329,8 @@ def _check_version(index: int, raw: Any, file: str, problems: list[Problem]) -> 
         problems.append(
             where(
                 "sha256",
-                f"does not match the content, which hashes to {digest}; "
-                "the version was changed after it was published",
+                f"does not match the content, which hashes to {digest}; expected the hash "
+                "recorded when the version was published (was either changed since?)",
             )
         )
     if mismatched or row.sha256 != digest:
@@ -343,7 +347,7 @@ def _check_assessment(
     raw: Any,
     file: str,
     versions: Mapping[int, VersionRow],
-    refused: set[Any],
+    refused: set[int],
     problems: list[Problem],
 ) -> AssessmentRow | None:
     label = f"assessments[{index}]"
@@ -462,26 +466,29 @@ def _validated(
 
 
 def _translated(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
-    """pydantic's errors in the loader's words, with the keys a nested model accepts named
-    (the loader knows them only inside a rubric)."""
-    allowed: dict[str, list[str]] = {}
+    """pydantic's errors in the loader's words; here also the keys a nested model accepts
+    (the loader knows them only inside a rubric) and the length of text that is too long."""
+    better: dict[str, str] = {}
     for error in exc.errors(include_url=False):
+        loc = list(error["loc"])
+        value = error.get("input")
         if error["type"] == "extra_forbidden":
-            loc = list(error["loc"])
-            fields = _fields_at(model, loc[:-1])
-            if fields:
-                allowed[describe_path(doc.data, loc)[0]] = fields
-    problems = []
-    for problem in translate_validation_error(exc, doc, model):
-        known = allowed.get(problem.path)
-        if known and problem.message.startswith("unknown key "):
-            key = problem.path.split(" → ")[-1]
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            message = f"unknown key {key!r}; expected one of: {', '.join(known)}{hint}"
-            problem = Problem(message, file=problem.file, path=problem.path)
-        problems.append(problem)
-    return problems
+            known = _fields_at(model, loc[:-1])
+            if known:
+                close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                better[describe_path(doc.data, loc)[0]] = (
+                    f"unknown key {str(loc[-1])!r}; expected one of: {', '.join(known)}{hint}"
+                )
+        elif error["type"] == "string_too_long" and isinstance(value, str):
+            limit = (error.get("ctx") or {}).get("max_length")
+            better[describe_path(doc.data, loc)[0]] = (
+                f"expected at most {limit} characters, found {len(value):,}"
+            )
+    return [
+        Problem(better[p.path], file=p.file, path=p.path) if p.path in better else p
+        for p in translate_validation_error(exc, doc, model)
+    ]
 
 
 def _fields_at(model: type[BaseModel], loc: list[Any]) -> list[str]:
@@ -530,9 +537,12 @@ def _unsafe_values(data: Any) -> Iterator[tuple[str, str]]:
     while stack:
         loc, value = stack.pop()
         message = None
-        if isinstance(value, float | int) and not isinstance(value, bool):
+        if isinstance(value, float):
             if not _finite(value):
                 message = f"expected a finite number, found {_shown(value)}"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not _finite(value):
+                message = f"expected a number below 1e308, found {_shown(value)}"
         elif isinstance(value, str):
             message = _text_problem(value)
         elif isinstance(value, dict):
@@ -575,7 +585,10 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return f"yes/no value {str(value).lower()}"
     if isinstance(value, int) and not _finite(value):
-        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+        try:
+            return f"a number of {len(str(abs(value))):,} digits"
+        except ValueError:  # more digits than Python converts to text
+            return f"a number of about {int(value.bit_length() * math.log10(2)):,} digits"
     if isinstance(value, int | float):
         return f"number {value!r}"
     if isinstance(value, str):
