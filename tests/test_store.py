@@ -221,6 +221,15 @@ def test_delete_is_recoverable_then_purged(store: Store) -> None:
         store.assessment(second, include_deleted=True)
 
 
+@pytest.mark.parametrize("wanted", ["a\x00b", "\udcff", "x" * 5000, "", "../etc"])
+def test_an_id_from_a_link_that_cannot_be_an_id_is_not_found(store: Store, wanted: str) -> None:
+    # PostgreSQL refuses NUL in text and the driver refuses lone surrogates: never sent.
+    with pytest.raises(NotFound, match="^no assessment '"):
+        store.assessment(wanted)
+    with pytest.raises(NotFound):
+        store.delete(wanted)
+
+
 def test_rename_and_duplicate(store: Store) -> None:
     [first, *_] = _save_examples(store)
     renamed = store.rename(first, "New name")

@@ -108,6 +108,10 @@ def database_error(exc: BaseException, url: str) -> DatabaseUnavailable | None:
     return None
 
 
+def _clipped(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _shown_url(url: str) -> str:
     """``url`` without its password, even when it does not parse."""
     try:
@@ -383,6 +387,10 @@ class Store:
         return self.assessment(new_id)
 
     def assessment(self, assessment_id: str, *, include_deleted: bool = False) -> Assessment:
+        """The assessment ``assessment_id`` names (from a link, say), or :class:`NotFound`;
+        text that cannot be an id is never sent to the database."""
+        if not t.is_assessment_id(assessment_id):
+            raise NotFound(f"no assessment {_clipped(assessment_id)}")
         query = sa.select(t.assessments).where(t.assessments.c.id == assessment_id)
         if not include_deleted:
             query = query.where(t.assessments.c.deleted_at.is_(None))
@@ -462,6 +470,8 @@ class Store:
         self._set_deleted(assessment_id, None)
 
     def _set_deleted(self, assessment_id: str, when: dt.datetime | None) -> None:
+        if not t.is_assessment_id(assessment_id):
+            raise NotFound(f"no assessment {_clipped(assessment_id)}")
         with self.engine.begin() as connection:
             count = connection.execute(
                 sa.update(t.assessments)

@@ -77,7 +77,7 @@ def _sha256(value: str) -> str:
 
 def _assessment_id(value: str) -> str:
     limit = t.length(t.assessments.c.id)
-    if not re.fullmatch(rf"[A-Za-z0-9_.-]{{1,{limit}}}", value):
+    if not t.is_assessment_id(value):
         raise ValueError(
             f"expected up to {limit} letters, digits, '_', '.' or '-', found {_shown(value)}"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +65,12 @@ def length(column: sa.Column[Any]) -> int:
     found = getattr(column.type, "length", None)
     assert isinstance(found, int)
     return found
+
+
+def is_assessment_id(text: str) -> bool:
+    """Whether ``text`` can be an assessment id: what the app creates (32 hex digits) and
+    what older versions and backups hold (letters, digits, '_', '.', '-')."""
+    return re.fullmatch(rf"[A-Za-z0-9_.-]{{1,{length(assessments.c.id)}}}", text) is not None
 
 
 def searchable(title: str) -> str:
