@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..answers import Answers
-from ..engine import Contribution, ScoreResult, score, visible_questions
+from ..engine import Contribution, RuleApplied, ScoreResult, score, visible_questions
 from ..insight import (
     ResolveItem,
     Sensitivity,
@@ -20,8 +20,22 @@ from ..insight import (
 )
 from ..models import UNKNOWN, NumberQuestion, Rubric, Verdict
 from ..options import Costs, Labour, OptionsComparison, costs, headline_answers, labour
+from .charts import VERDICT_COLOURS
 
-__all__ = ["REPORT_KIND", "AnswerRow", "Report", "build_report", "report_date"]
+__all__ = [
+    "PROVISIONAL_COLOUR",
+    "REPORT_KIND",
+    "AnswerRow",
+    "ConditionLine",
+    "Headline",
+    "Report",
+    "RiskNote",
+    "RuleLine",
+    "build_report",
+    "completeness_line",
+    "headline",
+    "report_date",
+]
 
 from ..answers import REPORT_KIND  # marks a JSON report so it can be read back as answers
 
@@ -32,6 +46,14 @@ VERDICT_MEANING = {
     Verdict.ADAPT: "Adopt only with the adaptations and conditions listed below.",
     Verdict.AVOID: "Do not adopt a foundation model for this use case now.",
 }
+PROVISIONAL_MEANING = (
+    "Not a verdict yet: too few questions are answered to decide. Answer the questions "
+    "below first; the verdict becomes final once enough of every section is answered."
+)
+#: A provisional verdict is grey: no colour may suggest a decision that has not been made.
+PROVISIONAL_COLOUR = "#6b6b76"
+#: How many open questions a provisional report asks to answer first.
+ANSWER_FIRST_COUNT = 3
 
 
 class AnswerRow(BaseModel):
@@ -46,6 +68,49 @@ class AnswerRow(BaseModel):
     note: str | None
 
 
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Headline(_Frozen):
+    """The verdict box every surface leads with. ``text`` is "Verdict: ADAPT" for a final
+    verdict and "Provisional: between Avoid and Recommend" (or "Provisional: Avoid whatever
+    the open answers are") while too little is answered; ``colour`` is then neutral grey."""
+
+    status: str  # "final" | "provisional"
+    text: str
+    colour: str
+    score_line: str  # "Score 65.9 / 100 · 41 of 41 questions answered"
+
+
+class ConditionLine(_Frozen):
+    """A condition as the PM reads it: ``because`` names the questions and the answers given."""
+
+    id: str
+    title: str
+    text: str
+    because: str  # "because: <prompt> — “<answer>”; …" or "" when no answer raised it
+
+
+class RuleLine(_Frozen):
+    """A hard rule that holds. ``capped``: it set the verdict (binding, at the verdict's
+    level); otherwise it ``also holds`` and the verdict would be no higher without it."""
+
+    id: str
+    title: str
+    cap: Verdict
+    reason: str
+    capped: bool
+    effect: str  # "Capped the verdict at Avoid" | "Also holds (caps at Avoid) …"
+    because: str
+
+
+class RiskNote(_Frozen):
+    prompt: str
+    answer: str
+    risk: str
+
+
 class Report(BaseModel):
     """Everything a reader sees, in reading order: the memo first, then the details."""
 
@@ -53,9 +118,19 @@ class Report(BaseModel):
 
     title: str
     generated: str
+    status: str  # "final" | "provisional"
     verdict: Verdict
     verdict_meaning: str
-    summary: str
+    headline: Headline
+    decision: str  # the sentence that says what decided the verdict (engine's decision.text)
+    answer_first: list[str]  # provisional only: the prompts to answer first, in the PM's words
+    conditions_title: str  # "Conditions before adoption" | "What would have to change" (Avoid)
+    conditions: list[ConditionLine]
+    rules: list[RuleLine]  # every hard rule that holds, capping or not
+    risks: list[RiskNote]
+    margin_sentence: str
+    why: str  # the summary without the decision sentence (shown right under the verdict)
+    summary: str  # decision sentence + why: the whole memo in one paragraph (JSON)
     thresholds: dict[str, float]
     result: ScoreResult
     rows: list[AnswerRow]
@@ -93,20 +168,51 @@ def build_report(
     if main_option is not None:
         result = None  # a result passed in was for the shared answers, not the option's
     result = result or score(rubric, scored)
-    summary = _summary(rubric, result)
     insight_sensitivity = sensitivity(rubric, scored, result)
-    summary += " " + insight_sensitivity.margin_sentence
+    rows = _rows(rubric, scored, result)
+    said = _said(rubric, rows)
+    margin = _margin_sentence(result, insight_sensitivity)
+    why = _why(rubric, result, margin)
     if comparison is not None:
-        summary += " " + comparison.reason
+        why += " " + comparison.reason
+    resolve = resolve_first(rubric, scored)
+    provisional = result.status == "provisional"
     return Report(
         title=answers.title,
         generated=(generated or report_date()).isoformat(),
+        status=result.status,
         verdict=result.verdict,
-        verdict_meaning=VERDICT_MEANING[result.verdict],
-        summary=summary,
+        verdict_meaning=PROVISIONAL_MEANING if provisional else VERDICT_MEANING[result.verdict],
+        headline=headline(result),
+        decision=result.decision.text,
+        answer_first=[_open_prompt(i) for i in resolve[:ANSWER_FIRST_COUNT]] if provisional else [],
+        conditions_title=(
+            "What would have to change"
+            if result.verdict is Verdict.AVOID
+            else "Conditions before adoption"
+        ),
+        conditions=[
+            ConditionLine(
+                id=c.id,
+                title=c.title,
+                # the advice's condition repeats its title before the rationale
+                text=c.text.removeprefix(f"{c.title}: "),
+                because=_because(c.because, said),
+            )
+            for c in result.conditions
+        ],
+        rules=[_rule_line(rule, result, said) for rule in result.rules_applied],
+        risks=[
+            RiskNote(prompt=c.prompt, answer=c.answer, risk=c.risk)
+            for c in result.contributions
+            if c.risk
+        ],
+        margin_sentence=margin,
+        why=why,
+        summary=f"{result.decision.text} {why}",
         thresholds={"recommend": rubric.thresholds.recommend, "adapt": rubric.thresholds.adapt},
         result=result,
-        rows=_rows(rubric, scored, result),
+        rows=rows,
         # Rubric order, not the order answers were given in: the app and the CLI
         # produce the same bytes for the same answers.
         answers={q.id: scored.answers[q.id] for q in rubric.questions if q.id in scored.answers},
@@ -114,11 +220,103 @@ def build_report(
         main_option=main_option,
         sensitivity=insight_sensitivity,
         what_would_change=what_would_change(rubric, scored, result),
-        resolve_first=resolve_first(rubric, scored),
+        resolve_first=resolve,
         options=comparison,
         costs=costs(rubric, answers),
         labour=labour(rubric, answers),
         input=_input(rubric, answers),
+    )
+
+
+def completeness_line(result: ScoreResult) -> str:
+    """How much is answered, counted the one way (``scoring.engine.answered_questions``):
+    a real answer or "not applicable" is answered; unanswered and "don't know" are open."""
+    c = result.completeness
+    line = f"{c.answered} of {c.shown} questions answered"
+    if c.unknown:
+        line += f" ({c.unknown} marked “don't know”)"
+    return line
+
+
+def headline(result: ScoreResult) -> Headline:
+    """The verdict box for any result: the report's, a policy preview's, a re-score's."""
+    rng = result.verdict_range
+    if result.status == "provisional":
+        if rng.worst is rng.best:
+            text = f"Provisional: {rng.worst.label} whatever the open answers are"
+        else:
+            text = f"Provisional: between {rng.worst.label} and {rng.best.label}"
+        return Headline(
+            status=result.status,
+            text=text,
+            colour=PROVISIONAL_COLOUR,
+            score_line=f"Score {result.score:.1f} / 100 so far, not final · "
+            f"{completeness_line(result)}",
+        )
+    return Headline(
+        status=result.status,
+        text=f"Verdict: {result.verdict.label.upper()}",
+        colour=VERDICT_COLOURS[result.verdict],
+        score_line=f"Score {result.score:.1f} / 100 · {completeness_line(result)}",
+    )
+
+
+def _open_prompt(item: ResolveItem) -> str:
+    return f"{item.prompt} (now “don't know”)" if item.status == "unknown" else item.prompt
+
+
+def _said(rubric: Rubric, rows: list[AnswerRow]) -> dict[str, tuple[str, str]]:
+    """Question id -> (prompt, the answer as the PM saw it) for every question."""
+    answers = {row.question: row.answer for row in rows if row.status != "unanswered"}
+    return {q.id: (q.prompt, answers.get(q.id, "not answered")) for q in rubric.questions}
+
+
+def _because(question_ids: list[str], said: dict[str, tuple[str, str]]) -> str:
+    """"because: <prompt> — “<answer>”; …": the PM's words, never ids."""
+    parts = [f"{said[q][0]} — “{said[q][1]}”" for q in question_ids if q in said]
+    return f"because: {'; '.join(parts)}" if parts else ""
+
+
+def _rule_line(rule: RuleApplied, result: ScoreResult, said: dict[str, tuple[str, str]]) -> RuleLine:
+    capped = rule.binding and rule.cap is result.verdict
+    if capped:
+        effect = f"Capped the verdict at {rule.cap.label}"
+    elif rule.cap.rank >= result.score_verdict.rank:
+        effect = (
+            f"Also holds (caps at {rule.cap.label}; the score alone already gives "
+            f"{result.score_verdict.label})"
+        )
+    else:
+        effect = f"Also holds (caps at {rule.cap.label}; the verdict is lower for other reasons)"
+    return RuleLine(
+        id=rule.id,
+        title=rule.title,
+        cap=rule.cap,
+        reason=rule.reason,
+        capped=capped,
+        effect=effect,
+        because=_because(rule.because, said),
+    )
+
+
+def _margin_sentence(result: ScoreResult, found: Sensitivity) -> str:
+    """How close the verdict is. When no score change alone moves it, name what holds it
+    (a rule, the conditions, the advice) rather than claim a hard rule that may not bind."""
+    if found.margin is not None:
+        return found.margin_sentence
+    holding = [r.title for r in result.rules_applied if r.cap is result.verdict]
+    if holding:
+        names = "; ".join(f"“{t}”" for t in holding)
+        what = f"{names} hold{'s' if len(holding) == 1 else ''}"
+    elif result.verdict is Verdict.ADAPT and result.conditions:
+        what = "the conditions above are open"
+    elif result.adaptation.strategy.cap is result.verdict:
+        what = f"the advice is “{result.adaptation.label}”"
+    else:
+        return found.margin_sentence
+    return (
+        f"No change of score alone would change the verdict: it stays {result.verdict.label} "
+        f"while {what}."
     )
 
 
@@ -142,40 +340,38 @@ def _driver_phrase(contributions: list[Contribution], rubric: Rubric) -> str:
     return " and ".join(parts)
 
 
-def _summary(rubric: Rubric, result: ScoreResult) -> str:
+def _why(rubric: Rubric, result: ScoreResult, margin: str) -> str:
+    """The reasons beside the decision sentence: the score against the lines, the answers
+    that weigh most (unless the decision already named them), what is still open, and how
+    close the verdict is. Rules and conditions are listed under the verdict, so they are
+    not repeated here."""
     t = rubric.thresholds
+    named = set(result.decision.ids)
     sentences = [
         f"The overall score is {result.score:.1f} out of 100; the policy recommends at "
         f"{t.recommend:g} or more and adapts at {t.adapt:g} or more."
     ]
-    if result.drivers_for:
+    if result.drivers_for and result.drivers_for[0].question not in named:
         sentences.append(
             f"The answers that weigh most in favour are {_driver_phrase(result.drivers_for, rubric)}."
         )
-    if result.drivers_against:
+    if result.drivers_against and result.drivers_against[0].question not in named:
         sentences.append(
             f"The answers that weigh most against are {_driver_phrase(result.drivers_against, rubric)}."
         )
-    if result.rules_applied:
-        names = "; ".join(f"“{r.title}”" for r in result.rules_applied)
-        sentences.append(
-            f"The score alone would give {result.score_verdict.label}, but policy caps the "
-            f"verdict at {result.verdict.label}: {names}."
-        )
-    vr = result.verdict_range
-    if vr.open_questions:
-        count = len(vr.open_questions)
-        if vr.best == vr.worst:
-            sentences.append(
-                f"{count} question{'s are' if count != 1 else ' is'} still open, but no answer to "
-                f"{'them' if count != 1 else 'it'} would change the verdict from {vr.best.label}."
-            )
-        else:
-            sentences.append(
-                f"{count} question{'s are' if count != 1 else ' is'} still open; depending on the "
-                f"answers the verdict could be anywhere from {vr.worst.label} to {vr.best.label}"
+    c = result.completeness
+    open_count = c.shown - c.answered
+    if open_count:
+        are = "s are" if open_count != 1 else " is"
+        sentences.append(f"{open_count} question{are} still open.")
+        vr = result.verdict_range
+        if result.status == "final" and vr.best != vr.worst:
+            sentences[-1] = (
+                f"{open_count} question{are} still open; depending on the answers the verdict "
+                f"could be anywhere from {vr.worst.label} to {vr.best.label}"
                 f"{'' if vr.exact else ' (estimated bound)'}."
             )
+    sentences.append(margin)
     return " ".join(sentences)
 
 

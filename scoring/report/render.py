@@ -104,18 +104,35 @@ _STATUS = {
 
 def render_markdown(report: Report) -> str:
     r = report.result
-    out = [
-        f"# {_md(report.title)}",
-        "",
-        f"**Verdict: {r.verdict.label.upper()}** — {report.verdict_meaning}  ",
-        f"Score {r.score:.1f} / 100 · completeness {r.completeness.answered} of "
-        f"{r.completeness.shown} questions answered",
-        "",
-        _md(report.summary),
-        "",
-    ]
-    if r.verdict_range.open_questions:
-        rng = r.verdict_range
+    h = report.headline
+    if report.status == "provisional":
+        lead = [f"**{_md(h.text)}**  ", f"{_md(report.verdict_meaning)}  "]
+    else:
+        lead = [f"**{_md(h.text)}** — {_md(report.verdict_meaning)}  "]
+    out = [f"# {_md(report.title)}", "", *lead, _md(h.score_line), ""]
+    if report.answer_first:
+        out += ["**Answer these first:**", ""]
+        out += [f"{i}. {_md(prompt)}" for i, prompt in enumerate(report.answer_first, 1)]
+        out.append("")
+    out += [_md(report.decision), ""]
+    if report.conditions:
+        out += [f"## {report.conditions_title}", ""]
+        for c in report.conditions:
+            out.append(f"- **{_md(c.title)}.** {_md(c.text)}" + ("  " if c.because else ""))
+            if c.because:
+                out.append(f"  {_md(c.because)}")
+        out.append("")
+    if report.rules:
+        out += ["## Rules that hold", ""]
+        for x in report.rules:
+            line = f"- **{_md(x.title)}** — {_md(x.effect)}. {_md(x.reason)}"
+            out.append(line + ("  " if x.because else ""))
+            if x.because:
+                out.append(f"  {_md(x.because)}")
+        out.append("")
+    out += ["## Why", "", _md(report.why), ""]
+    rng = r.verdict_range
+    if report.status == "final" and rng.open_questions and rng.worst != rng.best:
         out += [
             f"Verdict range while questions are open: **{rng.worst.label} – {rng.best.label}**"
             f"{'' if rng.exact else ' (bound)'}",
@@ -129,12 +146,9 @@ def render_markdown(report: Report) -> str:
             "- none"
         ]
         out.append("")
-    if r.rules_applied:
-        out += ["## Rules that capped the verdict", ""]
-        out += [
-            f"- **{_md(x.title)}** (caps at {x.cap.label}): {_md(x.reason)}"
-            for x in r.rules_applied
-        ]
+    if report.risks:
+        out += ["## Risk notes", ""]
+        out += [f"- {_md(n.prompt)} — {_md(n.answer)}: {_md(n.risk)}" for n in report.risks]
         out.append("")
     out += ["## Next steps", ""]
     out += [f"{i}. {_md(step)}" for i, step in enumerate(r.next_steps, 1)]
@@ -240,7 +254,7 @@ def suggestion_lines(report: Report) -> list[str]:
 
 
 def _md_insight(report: Report) -> list[str]:
-    out = ["## How close the verdict is", "", _md(report.sensitivity.margin_sentence), ""]
+    out = ["## How close the verdict is", "", _md(report.margin_sentence), ""]
     out += [f"- {_md(item.sentence)}" for item in report.sensitivity.items[:8]]
     lines = change_lines(report)
     out += [
