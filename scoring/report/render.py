@@ -21,7 +21,6 @@ from ..errors import ReportError
 from ..models import Verdict
 from .charts import (
     FONT_DIR,
-    VERDICT_COLOURS,
     chart_svg,
     cost_chart,
     drivers_chart,
@@ -385,7 +384,7 @@ def render_html(report: Report) -> str:
             report=report,
             r=report.result,
             charts=charts,
-            colour=VERDICT_COLOURS[report.verdict],
+            colour=report.headline.colour,
             status=_STATUS,
             changes=change_lines(report),
             suggestions=suggestion_lines(report),
@@ -478,7 +477,7 @@ def render_pdf(report: Report) -> bytes:
     data["changes"] = change_lines(report)
     data["suggestions"] = suggestion_lines(report)
     data["nothing_to_resolve"] = NOTHING_TO_RESOLVE
-    data["colour"] = VERDICT_COLOURS[report.verdict]
+    data["colour"] = report.headline.colour
     data["rows"] = [
         row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows
     ]
