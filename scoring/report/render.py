@@ -478,6 +478,22 @@ def render_pdf(report: Report) -> bytes:
     data["suggestions"] = suggestion_lines(report)
     data["nothing_to_resolve"] = NOTHING_TO_RESOLVE
     data["colour"] = report.headline.colour
+    # The sentences the memo is laid out from, as the report model words them.
+    data["view"] = report.model_dump(
+        mode="json",
+        include={
+            "headline",
+            "answer_first",
+            "decision",
+            "conditions_title",
+            "conditions",
+            "rules",
+            "risks",
+            "margin_sentence",
+            "why",
+            "status",
+        },
+    )
     data["rows"] = [
         row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows
     ]
