@@ -39,7 +39,9 @@ from .limits import (
     MAX_OPTION_TITLE_CHARS,
     MAX_ROLE_CHARS,
     MAX_TITLE_CHARS,
+    TEXT_PATTERN,
     clip,
+    printable,
 )
 from .loader import format_number, problem_at, translate_validation_error
 from .models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion, Rubric, Strict
@@ -64,7 +66,7 @@ AnswerValue = str | list[str] | int | float
 
 Money = Annotated[float, Field(ge=0, le=MAX_NUMBER, description="An amount of money, 0 or more.")]
 Hours = Annotated[float, Field(ge=0, le=MAX_HOURS)]
-Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS)]
+Note = Annotated[str, Field(max_length=MAX_NOTE_CHARS, pattern=TEXT_PATTERN)]
 
 
 class CostInputs(Strict):
@@ -91,17 +93,19 @@ class CurrentProcess(Strict):
 class LabourRole(Strict):
     """Repetitive work one role does today and how much of it the model removes."""
 
-    role: Annotated[str, Field(min_length=1, max_length=MAX_ROLE_CHARS)]
+    role: Annotated[str, Field(min_length=1, max_length=MAX_ROLE_CHARS, pattern=TEXT_PATTERN)]
     hours_per_week: Hours
     share_removed: Annotated[float, Field(ge=0, le=1)]
-    moves_to: Annotated[str, Field(max_length=MAX_MOVES_TO_CHARS)] = ""
+    moves_to: Annotated[str, Field(max_length=MAX_MOVES_TO_CHARS, pattern=TEXT_PATTERN)] = ""
 
 
 class OptionAnswers(Strict):
     """One way of adopting; ``answers`` holds only the rubric's ``per_option`` questions."""
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID_CHARS)]
-    title: Annotated[str, Field(min_length=1, max_length=MAX_OPTION_TITLE_CHARS)]
+    title: Annotated[
+        str, Field(min_length=1, max_length=MAX_OPTION_TITLE_CHARS, pattern=TEXT_PATTERN)
+    ]
     baseline: bool = False
     answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
@@ -112,7 +116,9 @@ class Answers(Strict):
     """What one person answered; values are option ids, lists of them, numbers or ``unknown``."""
 
     rubric: Annotated[str, Field(max_length=MAX_ID_CHARS)] | None = None
-    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS)] = DEFAULT_TITLE
+    title: Annotated[
+        str, Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
+    ] = DEFAULT_TITLE
     # Any here: the type each answer needs depends on its question, checked against the rubric.
     answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
@@ -120,7 +126,9 @@ class Answers(Strict):
     costs: CostInputs | None = None
     current_process: CurrentProcess | None = None
     hourly_rate: Annotated[float, Field(ge=0, le=MAX_NUMBER)] | None = None
-    currency: Annotated[str, Field(min_length=1, max_length=MAX_CURRENCY_CHARS)] = "EUR"
+    currency: Annotated[
+        str, Field(min_length=1, max_length=MAX_CURRENCY_CHARS, pattern=TEXT_PATTERN)
+    ] = "EUR"
     horizon_months: Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS)] = 36
     labour: list[LabourRole] = Field(default_factory=list, max_length=MAX_LABOUR_ROLES)
 
@@ -178,7 +186,7 @@ def usable_answers(
     left out, each named in the problems, so a save never fails on them.
     """
     problems: list[Problem] = []
-    text = title.strip() if isinstance(title, str) else ""
+    text = printable(title).strip() if isinstance(title, str) else ""
     if len(text) > MAX_TITLE_CHARS:
         problems.append(Problem(f"the title is shortened to {MAX_TITLE_CHARS} characters"))
     fields: dict[str, Any] = {"title": clip(text or DEFAULT_TITLE, MAX_TITLE_CHARS)}
@@ -273,7 +281,7 @@ def _usable_notes(
                     f"{MAX_NOTE_CHARS:,} characters"
                 )
             )
-        kept[question_id] = clip(note, MAX_NOTE_CHARS)
+        kept[question_id] = clip(printable(note), MAX_NOTE_CHARS)
     return kept
 
 
@@ -297,6 +305,8 @@ def _usable_extra(
             continue
         title = option.get("title")
         where = f"option {title!r}: " if isinstance(title, str) else ""
+        if isinstance(title, str):
+            title = printable(title).strip() or "Option"
         if isinstance(title, str) and len(title) > MAX_OPTION_TITLE_CHARS:
             problems.append(
                 Problem(

@@ -9,8 +9,11 @@ that a hostile file is refused at once rather than after minutes of work.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "DEFAULT_TITLE",
+    "FORBIDDEN_CHARACTERS",
     "MAX_ANSWER_ENTRIES",
     "MAX_ASSESSMENT_OPTIONS",
     "MAX_COLLECTION_ITEMS",
@@ -38,8 +41,11 @@ __all__ = [
     "MAX_TITLE_CHARS",
     "MAX_VALUES",
     "MAX_VERSION_CHARS",
+    "TEXT_PATTERN",
     "clip",
+    "forbidden_character",
     "more_problems",
+    "printable",
 ]
 
 # --- files (any rubric or answers file, checked while it is read) ------------------------------
@@ -106,6 +112,15 @@ MAX_ASSESSMENT_OPTIONS = 4
 #: Labour roles in one assessment.
 MAX_LABOUR_ROLES = 20
 
+# --- characters -----------------------------------------------------------------------------
+
+#: Characters no text may hold: control characters other than tab and line breaks, lone
+#: surrogates, U+FFFE and U+FFFF. They cannot be shown, and charts and PDFs are XML inside:
+#: one of them in an option title aborted the chart renderer (and with it the process).
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The same rule as a pydantic ``pattern`` (pydantic refuses lone surrogates itself).
+TEXT_PATTERN = "^[^\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*$"
+
 # --- reporting --------------------------------------------------------------------------------
 
 #: Problems listed one by one; the rest are counted ("… and 76,990 more problems").
@@ -120,6 +135,17 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of ``text`` no text may hold, as ``U+0018``; None if there is none."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def printable(text: str) -> str:
+    """``text`` without the characters no text may hold."""
+    return FORBIDDEN_CHARACTERS.sub("", text)
 
 
 def more_problems(total: int) -> str | None:

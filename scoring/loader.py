@@ -16,7 +16,15 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem, RubricError
-from .limits import MAX_NEXT_STEPS, MAX_OPTIONS_PER_QUESTION, MAX_QUESTIONS, MAX_RULES, MAX_SECTIONS
+from .limits import (
+    MAX_NEXT_STEPS,
+    MAX_OPTIONS_PER_QUESTION,
+    MAX_QUESTIONS,
+    MAX_RULES,
+    MAX_SECTIONS,
+    TEXT_PATTERN,
+    forbidden_character,
+)
 from .models import UNKNOWN, Rubric
 from .source import CountLimits, Document, PathTuple, load_document, parse_document
 
@@ -227,6 +235,11 @@ def _message(
         return f"expected a number {words} {format_number(bound)}, found {_found(value)}"
     if kind == "finite_number":
         return f"expected a finite number, found {_found(value)}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == TEXT_PATTERN:
+        code = forbidden_character(value) if isinstance(value, str) else None
+        return f"expected printable text, found text with the character {code}"
+    if kind == "string_unicode":
+        return "expected valid Unicode text, found text with a lone surrogate"
     if kind == "string_pattern_mismatch":
         return (
             "expected an id of lower-case letters, digits and underscores starting with a letter, "

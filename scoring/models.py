@@ -23,6 +23,7 @@ from .limits import (
     MAX_SECTIONS,
     MAX_TEXT_CHARS,
     MAX_VERSION_CHARS,
+    TEXT_PATTERN,
 )
 
 __all__ = [
@@ -63,7 +64,7 @@ Identifier = Annotated[
         description="Lower-case letters, digits and underscores, starting with a letter.",
     ),
 ]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)]
 #: A number in a rubric that bounds an answer (band bounds, minimum, maximum).
 Bound = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 Weight = Annotated[float, Field(ge=0, le=100, description="Relative weight, 0 or more.")]

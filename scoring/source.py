@@ -48,6 +48,7 @@ from .limits import (
     MAX_KEY_CHARS,
     MAX_NESTING_DEPTH,
     MAX_VALUES,
+    forbidden_character,
 )
 
 __all__ = ["MAX_FILE_BYTES", "CountLimits", "Document", "Key", "load_document", "parse_document"]
@@ -177,6 +178,7 @@ def parse_document(raw: bytes | str, file: str, *, counts: CountLimits | None = 
         )
     if file.lower().endswith(".json"):
         _check_json_syntax(text, file)
+        text = _join_surrogate_pairs(text)
     # Tabs are legal JSON whitespace but not YAML indentation; outside strings they mean nothing.
     text = _untab(text)
     doc = Document(data=None, file=file)
@@ -226,6 +228,26 @@ def _check_json_syntax(text: str, file: str) -> None:
         ) from None
     except RecursionError:
         pass
+
+
+# A backslash that is not itself escaped, then a JSON surrogate pair such as \ud83d\ude00.
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _join_surrogate_pairs(text: str) -> str:
+    """JSON writes a character beyond U+FFFF as two escapes (``json.dumps`` does so for
+    every emoji); YAML wants one, ``\\U0001F600``."""
+    if "\\u" not in text:
+        return text
+
+    def joined(match: re.Match[str]) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        return f"{match.group(1)}\\U{code:08X}"
+
+    return _SURROGATE_PAIR.sub(joined, text)
 
 
 def _untab(text: str) -> str:
@@ -472,7 +494,7 @@ class _Builder:
                 return _BAD
         node = ScalarNode(tag, event.value, None, None, event.style)
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, KeyError, OverflowError, TypeError):
             if implicit:
                 return event.value  # looked like a date or number but is not one: text
@@ -483,6 +505,13 @@ class _Builder:
                 "leave out the tag or fix the value",
             )
             return _BAD
+        if isinstance(value, str) and (code := forbidden_character(value)):
+            self._flag(
+                event,
+                f"text with the character {code}, which cannot be shown; expected printable text",
+            )
+            return _BAD
+        return value
 
     def _locate(self, path: PathTuple, event: Event) -> None:
         self.doc.positions[path] = _position(event)
