@@ -184,7 +184,7 @@ def build_report(
         verdict=result.verdict,
         verdict_meaning=PROVISIONAL_MEANING if provisional else VERDICT_MEANING[result.verdict],
         headline=headline(result),
-        decision=result.decision.text,
+        decision=_decision_text(result),
         answer_first=[_open_prompt(i) for i in resolve[:ANSWER_FIRST_COUNT]] if provisional else [],
         conditions_title=(
             "What would have to change"
@@ -209,7 +209,7 @@ def build_report(
         ],
         margin_sentence=margin,
         why=why,
-        summary=f"{result.decision.text} {why}",
+        summary=f"{_decision_text(result)} {why}",
         thresholds={"recommend": rubric.thresholds.recommend, "adapt": rubric.thresholds.adapt},
         result=result,
         rows=rows,
@@ -259,6 +259,18 @@ def headline(result: ScoreResult) -> Headline:
         colour=VERDICT_COLOURS[result.verdict],
         score_line=f"Score {result.score:.1f} / 100 · {completeness_line(result)}",
     )
+
+
+def _decision_text(result: ScoreResult) -> str:
+    """The engine's decision sentence. A provisional range whose ends meet is certain even
+    when it is a bound (a bound only widens the range), so it is not "between X and X"."""
+    rng = result.verdict_range
+    if result.decision.kind == "provisional" and rng.worst is rng.best and not rng.exact:
+        return (
+            "Provisional: too little is answered for a final verdict; no answer to the open "
+            f"questions can change it from {rng.worst.label}."
+        )
+    return result.decision.text
 
 
 def _open_prompt(item: ResolveItem) -> str:
