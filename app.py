@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.common import callback, run_page
+from ui.common import callback, plain, run_page
 
-st.set_page_config(page_title="Adoption Advisor", page_icon=":material/explore:", layout="wide")
+st.set_page_config(page_title="Adoption Advisor", page_icon="🧭", layout="wide")
 
 pages = [
     st.Page("ui/assess.py", title="Assess", icon=":material/checklist:", default=True),
@@ -26,8 +26,8 @@ def _sidebar() -> None:
         st.markdown("**Assessment**")
         st.text(state.title())  # user-written: shown as plain text, never as Markdown
         version = state.policy_version()
-        st.markdown(f"**Policy**  \n`{version.rubric_id}` version {version.version}")
-        st.caption(version.title)
+        st.markdown(f"**Policy**  \n`{version.rubric_id}` version {plain(version.version)}")
+        st.caption(plain(version.title))
         st.button("New assessment", on_click=callback(state.new_assessment), icon=":material/add:")
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,12 @@ def default_rubric() -> Rubric:
 @pytest.fixture(scope="session")
 def small_rubric() -> Rubric:
     return load_rubric(DATA / "small_rubric.yaml")
+
+
+def shown(markdown: str) -> str:
+    """What a person reads for Markdown the app escaped with ui.common.plain: the escapes
+    and the invisible word joiners taken out."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def regenerate() -> bool:

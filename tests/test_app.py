@@ -14,12 +14,16 @@ from scoring import Answers, Rubric, load_answers, load_rubric
 from scoring.cli import main
 from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
 
-from .conftest import ROOT
+from scoring.policy import bump_version
+
+from .conftest import ROOT, shown
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 # Assessments answered question by question (options are entered on their own page).
 SINGLE = [p for p in EXAMPLES if "\noptions:" not in p.read_text()]
 DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
+V0 = DEFAULT.version  # the shipped policy's version
+V1 = bump_version(V0)  # the version an edit of it publishes as
 
 
 @pytest.fixture
@@ -74,8 +78,8 @@ def test_every_page_runs(app: AppTest) -> None:
     app.switch_page("ui/policy.py").run()
     assert not app.exception
     assert app.title[0].value == "Policy"
-    sidebar = " ".join(m.value for m in app.sidebar.markdown)
-    assert "`default` version 1.0.0" in sidebar
+    sidebar = shown(" ".join(m.value for m in app.sidebar.markdown))
+    assert f"`default` version {V0}" in sidebar
 
 
 @pytest.mark.parametrize("example", SINGLE, ids=lambda p: p.stem)
@@ -137,7 +141,7 @@ def test_conditional_question_appears_and_hidden_answer_does_not_count(app: AppT
     badge = next(m.value for m in app.markdown if "Score" in m.value)
     # hosting alone: self_hosted scores 64 -> the section is 64.0, the overall 64.0
     assert "Score 64.0 / 100" in badge and badge != with_terms
-    assert any("provider_terms" in c.value and "ignored" in c.value for c in app.caption)
+    assert any("provider_terms" in shown(c.value) and "ignored" in c.value for c in app.caption)
 
 
 def test_bad_upload_shows_located_error_and_keeps_answers(app: AppTest) -> None:
@@ -145,7 +149,7 @@ def test_bad_upload_shows_located_error_and_keeps_answers(app: AppTest) -> None:
     bad = b"title: Broken\nanswers:\n  use_pattern: robots\n"
     app.file_uploader(key="answers_upload").set_value(("bad.yaml", bad, "application/x-yaml")).run()
     assert not app.exception
-    errors = [e.value for e in app.error]
+    errors = [shown(e.value) for e in app.error]
     assert any("bad.yaml:3:3: answers → use_pattern: unknown option 'robots'" in e for e in errors)
     assert app.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"
@@ -181,7 +185,7 @@ def test_policy_edit_changes_the_preview(app: AppTest) -> None:
     assert not app.exception
     badges = [m.value for m in app.markdown if 'role="status"' in m.value]
     assert "Verdict: ADAPT" in badges[0] and "Verdict: RECOMMEND" in badges[1]
-    assert "v1.0.1" in badges[1]
+    assert f"v{V1}" in badges[1]
     app.number_input(key="pol_sw_expertise").set_value(5.0).run()
     table = app.dataframe[0].value
     assert "Expertise" in list(table["Section"])
@@ -192,12 +196,12 @@ def test_policy_edit_errors_name_the_field(app: AppTest) -> None:
     app.switch_page("ui/policy.py").run()
     app.number_input(key="pol_th_adapt").set_value(90.0).run()
     assert not app.exception
-    errors = " ".join(e.value for e in app.error)
+    errors = shown(" ".join(e.value for e in app.error))
     assert "thresholds → adapt: expected the adapt threshold (90) to be at most" in errors
 
 
 def _button(app: AppTest, label: str) -> Any:
-    return next(b for b in app.button if b.label == label)
+    return next(b for b in app.button if shown(b.label) == label)
 
 
 def test_hard_rule_switch_publish_and_new_assessments_use_it(app: AppTest) -> None:
@@ -212,14 +216,14 @@ def test_hard_rule_switch_publish_and_new_assessments_use_it(app: AppTest) -> No
     badges = [m.value for m in app.markdown if 'role="status"' in m.value]
     assert "Verdict: AVOID" in badges[0] and "Verdict: ADAPT" in badges[1]
     app.text_input(key="pol_note").input("trial without three rules").run()
-    _button(app, "Publish as default v1.0.1").click().run()
+    _button(app, f"Publish as default v{V1}").click().run()
     assert not app.exception
-    assert any("Published default v1.0.1" in s.value for s in app.success)
-    assert "New assessments use **default v1.0.1**" in app.markdown[0].value
+    assert any(f"Published default v{V1}" in shown(s.value) for s in app.success)
+    assert f"New assessments use **default v{V1}**" in shown(app.markdown[0].value)
     # the open assessment keeps the version it was scored with
-    assert app.session_state["aa_policy_version"].version == "1.0.0"
+    assert app.session_state["aa_policy_version"].version == V0
     _button(app, "New assessment").click().run()
-    assert "`default` version 1.0.1" in " ".join(m.value for m in app.sidebar.markdown)
+    assert f"`default` version {V1}" in shown(" ".join(m.value for m in app.sidebar.markdown))
 
 
 def test_policy_upload_bad_file_keeps_the_draft(app: AppTest) -> None:
@@ -227,24 +231,26 @@ def test_policy_upload_bad_file_keeps_the_draft(app: AppTest) -> None:
     broken = (ROOT / "tests/data/broken/rubric/17_thresholds_out_of_order.yaml").read_bytes()
     app.file_uploader(key="pol_upload").set_value(("mine.yaml", broken, "application/x-yaml")).run()
     assert not app.exception
-    errors = " ".join(e.value for e in app.error)
+    errors = shown(" ".join(e.value for e in app.error))
     assert "mine.yaml:7:3: thresholds → adapt" in errors
-    assert app.header[0].value == "Draft: default from published default v1.0.0"
+    assert shown(app.header[0].value) == f"Draft: default from published default v{V0}"
 
 
 def test_upload_a_policy_publish_it_and_start_over(app: AppTest) -> None:
     app.switch_page("ui/policy.py").run()
     small = (ROOT / "tests/data/small_rubric.yaml").read_bytes()
     app.file_uploader(key="pol_upload").set_value(("small.yaml", small, "application/x-yaml")).run()
-    assert app.header[0].value == "Draft: small from upload small.yaml"
+    assert shown(app.header[0].value) == "Draft: small from upload small.yaml"
     _button(app, "Publish as small v0.1").click().run()
-    assert "New assessments use **small v0.1**" in app.markdown[0].value
+    assert "New assessments use **small v0.1**" in shown(app.markdown[0].value)
     _button(app, "New assessment").click().run()
     app.switch_page("ui/assess.py").run()
     assert app.header[0].value == "Value"
     app.switch_page("ui/policy.py").run()
     _button(app, "Reset the draft to the shipped default").click().run()
-    assert app.header[0].value == "Draft: default from the shipped default rubric/default.yaml"
+    assert (
+        shown(app.header[0].value) == "Draft: default from the shipped default rubric/default.yaml"
+    )
 
 
 def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTest) -> None:
@@ -271,4 +277,25 @@ def test_start_a_draft_from_a_rubric_file(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert [Path(str(o)).name for o in choice.options] == ["default.yaml", "small.yaml"]
     choice.set_value(str(tmp_path / "small.yaml")).run()
     assert not at.exception
-    assert at.header[0].value == "Draft: small from file rubric/small.yaml"
+    assert shown(at.header[0].value) == "Draft: small from file rubric/small.yaml"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![x](http://example.invalid/p.png) <img src=x> [a](b) **b** _i_ ~s~ `c` $x$ :red[r] a|b",
+        "# heading\n1. item\n- item\n> quote\nline\n===\n&copy; :smile: -> www.example.invalid",
+    ],
+)
+def test_escaped_text_reads_as_typed(text: str) -> None:
+    from ui.common import plain
+
+    assert shown(plain(text)) == text
+
+
+def test_plain_punctuation_stays_readable_in_accessible_names() -> None:
+    # widget labels become accessible names unrendered: only what Markdown acts on is escaped
+    from ui.common import plain
+
+    text = "Who looks at the model's output first? (e.g. a team, 3 people; 50% or more)"
+    assert plain(text) == text

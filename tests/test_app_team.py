@@ -12,9 +12,13 @@ from scoring import load_answers, load_rubric
 from scoring.access import LockedOut, PassphraseGate
 from scoring.store import Store, database_url
 
-from .conftest import ROOT
+from scoring.policy import bump_version
+
+from .conftest import ROOT, shown
 
 DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
+V0 = DEFAULT.version  # the shipped policy's version
+V1 = bump_version(V0)  # the version an edit of it publishes as
 
 
 def _app(**query: str) -> AppTest:
@@ -27,7 +31,7 @@ def _app(**query: str) -> AppTest:
 
 
 def _button(app: AppTest, label: str) -> Any:
-    return next(b for b in app.button if b.label == label)
+    return next(b for b in app.button if shown(b.label) == label)
 
 
 def _store() -> Store:
@@ -62,7 +66,7 @@ def test_half_an_assessment_survives_a_reload() -> None:
 
 def test_an_unknown_id_in_the_url_opens_a_new_assessment() -> None:
     at = _app(a="does-not-exist")
-    assert any("No saved assessment 'does-not-exist'" in w.value for w in at.warning)
+    assert any("No saved assessment 'does-not-exist'" in shown(w.value) for w in at.warning)
     assert at.session_state["aa_id"] is None
 
 
@@ -85,8 +89,7 @@ def test_list_search_open_rename_duplicate_delete_restore() -> None:
     at.multiselect(key="list_verdicts").set_value(["adapt"]).run()
     assert "1 assessments" in at.caption[0].value
     at.button(key=f"dup_{invoice.id}").click().run()
-    # user-written titles are shown literally: Markdown characters come escaped
-    assert any("Duplicated as “Invoice capture v2 \\(copy\\)”" in s.value for s in at.success)
+    assert any("Duplicated as “Invoice capture v2 (copy)”." == shown(s.value) for s in at.success)
     assert "2 assessments" in at.caption[0].value
 
     at.button(key=f"del_{invoice.id}").click().run()
@@ -123,7 +126,7 @@ def test_list_paginates(monkeypatch: pytest.MonkeyPatch) -> None:
 def _publish_lenient_version(at: AppTest) -> None:
     at.switch_page("ui/policy.py").run()
     at.number_input(key="pol_th_recommend").set_value(60.0).run()
-    _button(at, "Publish as default v1.0.1").click().run()
+    _button(at, f"Publish as default v{V1}").click().run()
     assert not at.exception
 
 
@@ -135,12 +138,12 @@ def test_rescore_page_compares_and_moves_the_assessment() -> None:
     badges = [m.value for m in at.markdown if 'role="status"' in m.value]
     assert "Verdict: ADAPT" in badges[0] and "Verdict: RECOMMEND" in badges[1]
     assert len(at.dataframe[0].value) == 9
-    _button(at, "Move this assessment to default v1.0.1").click().run()
-    assert at.session_state["aa_policy_version"].version == "1.0.1"
+    _button(at, f"Move this assessment to default v{V1}").click().run()
+    assert at.session_state["aa_policy_version"].version == V1
     saved = _store().assessment(at.session_state["aa_id"])
     assert (saved.verdict, saved.policy_pk) == ("recommend", 2)
     at.switch_page("ui/report.py").run()
-    assert any("version 1.0.1 (published" in c.value for c in at.caption)
+    assert any(f"version {V1} (published" in shown(c.value) for c in at.caption)
 
 
 def test_dry_run_shows_which_verdicts_change_then_publish() -> None:
@@ -163,8 +166,8 @@ def test_dry_run_shows_which_verdicts_change_then_publish() -> None:
     assert next(iter(table["Open"])).startswith("/?a=")
     assert _store().count_assessments() == 3
     assert {a.policy_pk for a in _store().iter_assessments()} == {1}  # a dry run writes nothing
-    _button(at, "Publish as default v1.0.1").click().run()
-    assert _store().active_version().version == "1.0.1"  # type: ignore[union-attr]
+    _button(at, f"Publish as default v{V1}").click().run()
+    assert _store().active_version().version == V1  # type: ignore[union-attr]
 
 
 def test_passphrase_mode_guards_publishing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,18 +175,18 @@ def test_passphrase_mode_guards_publishing(monkeypatch: pytest.MonkeyPatch) -> N
     at = _app()
     at.switch_page("ui/policy.py").run()
     at.number_input(key="pol_th_recommend").set_value(60.0).run()
-    publish = _button(at, "Publish as default v1.0.1")
+    publish = _button(at, f"Publish as default v{V1}")
     assert publish.disabled
     # the form's value is sent with its submit button, as in a browser
     next(t for t in at.text_input if t.label == "Admin passphrase").input("wrong")
     _button(at, "Become admin").click().run()
     assert any("not right" in e.value for e in at.error)
-    assert _button(at, "Publish as default v1.0.1").disabled
+    assert _button(at, f"Publish as default v{V1}").disabled
     next(t for t in at.text_input if t.label == "Admin passphrase").input("correct horse")
     _button(at, "Become admin").click().run()
     assert any("Admin: you may publish" in s.value for s in at.success)
-    assert not _button(at, "Publish as default v1.0.1").disabled
-    _button(at, "Publish as default v1.0.1").click().run()
+    assert not _button(at, f"Publish as default v{V1}").disabled
+    _button(at, f"Publish as default v{V1}").click().run()
     version = _store().active_version()
     assert version is not None and version.author == "admin (passphrase)"
 
@@ -230,8 +233,8 @@ def test_report_names_the_policy_version(tmp_path: Path) -> None:
     at = _app()
     _upload(at, "sales_call_summaries.yaml")
     at.switch_page("ui/report.py").run()
-    caption = " ".join(c.value for c in at.caption)
-    assert "version 1.0.0 (published" in caption and "by system" in caption
+    caption = shown(" ".join(c.value for c in at.caption))
+    assert f"version {V0} (published" in caption and "by system" in caption
     answers = load_answers(ROOT / "examples" / "sales_call_summaries.yaml", DEFAULT)
     assert _store().assessment(at.session_state["aa_id"]).answers == answers.answers
 
@@ -307,8 +310,13 @@ def test_adding_options_on_the_page() -> None:
 
 
 def test_hostile_titles_are_shown_literally() -> None:
+    title = "[click](javascript:alert(1)) **loud** http://example.invalid/r"
     at = _app()
-    at.text_input(key="title_input").input("[click](javascript:alert(1)) **loud**").run()
+    at.text_input(key="title_input").input(title).run()
     at.switch_page("ui/assessments.py").run()
     rows = [m.value for m in at.markdown if "click" in m.value]
-    assert rows == ["**\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*loud\\*\\***"]
+    # user-written titles are shown literally: what Markdown would act on comes escaped
+    assert rows == [
+        "**\\[click\\](javascript:\u2060alert(1)) \\*\\*loud\\*\\* http:\u2060//example.invalid/r**"
+    ]
+    assert shown(rows[0]) == f"**{title}**"

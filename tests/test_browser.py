@@ -9,17 +9,22 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
 
+from scoring import load_answers, load_rubric, visible_questions
 from scoring.cli import main
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 
 REQUIRED = os.environ.get("ADVISOR_REQUIRE_BROWSER") == "1"
+DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
 
 
 def _missing() -> str | None:
@@ -74,11 +79,12 @@ def test_upload_answers_open_report_download_pdf(page: Page, tmp_path: Path) -> 
     page.locator("input[type=file]").first.set_input_files(
         str(ROOT / "examples" / "credit_limit_decisions.yaml")
     )
-    expect(page.get_by_text("Loaded 40 answers")).to_be_visible()
-    radio = page.get_by_role(
-        "radiogroup", name="Which description fits how the model will be used?"
-    )
-    expect(radio.get_by_role("radio", name="Its output decides outcomes")).to_be_checked()
+    loaded = len(load_answers(ROOT / "examples" / "credit_limit_decisions.yaml", DEFAULT).answers)
+    expect(page.get_by_text(f"Loaded {loaded} answers")).to_be_visible()
+    use_pattern: Any = DEFAULT.questions_by_id["use_pattern"]
+    radio = page.get_by_role("radiogroup", name=use_pattern.prompt)
+    chosen = next(o.label for o in use_pattern.options if o.id == "automated_decision")
+    expect(radio.get_by_role("radio", name=chosen)).to_be_checked()
 
     page.get_by_role("link", name="Report").click()
     expect(page.get_by_role("status", name="Verdict: Avoid")).to_be_visible()
@@ -104,11 +110,156 @@ def test_upload_answers_open_report_download_pdf(page: Page, tmp_path: Path) -> 
 
 
 def test_answering_by_clicking_shows_progress(page: Page) -> None:
-    expect(page.get_by_text("0 of 36 questions answered")).to_be_visible()
+    expect(page.get_by_text(f"0 of {len(visible_questions(DEFAULT, {}))} questions")).to_be_visible()
     group = page.get_by_role("radiogroup", name="Who looks at the model's output first?")
     group.get_by_text("Specialists who know the subject well").click()
-    expect(page.get_by_text("1 of 36 questions answered")).to_be_visible()
+    shown = visible_questions(DEFAULT, {"output_audience": "domain_experts"})
+    expect(page.get_by_text(f"1 of {len(shown)} questions answered")).to_be_visible()
     page.get_by_role("button", name="Next →").click()
     expect(page.get_by_role("heading", name="Current process")).to_be_visible()
     page.get_by_role("button", name="← Back").click()
     expect(group.get_by_role("radio", name="Specialists who know the subject well")).to_be_checked()
+
+
+# --- nothing a person or a policy wrote renders as Markdown or HTML ---------------------------
+
+HOSTILE = (
+    "![x](http://example.invalid/p.png) <img src=http://example.invalid/q.png> "
+    "[click](http://example.invalid) http://example.invalid/r **bold**"
+)
+# Rubric fields that hold text people read (prompts, help, labels, titles, reasons, steps).
+_RUBRIC_TEXT = {
+    "label",
+    "prompt",
+    "help",
+    "title",
+    "description",
+    "next_step",
+    "text",
+    "risk",
+    "reason",
+    "rationale",
+    "default_rationale",
+    "unit",
+}
+
+
+def _hostile_rubric() -> Any:
+    """The shipped rubric with the payload appended to every text a person reads."""
+    from scoring import Rubric, load_rubric
+
+    def spoil(value: Any, key: str | None = None) -> Any:
+        if isinstance(value, dict):
+            return {k: spoil(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [spoil(v, key) for v in value]
+        if isinstance(value, str) and key in _RUBRIC_TEXT | {"recommend", "adapt", "avoid"}:
+            return f"{value} {HOSTILE}"
+        return value
+
+    content = load_rubric(ROOT / "rubric" / "default.yaml").model_dump(
+        mode="json", exclude_none=True
+    )
+    content = spoil(content)
+    content["version"] = "9 ![v](http://example.invalid/v.png)"
+    return Rubric.model_validate(content, strict=False)
+
+
+def _hostile_database(url: str) -> str:
+    """A database whose active policy and one assessment carry the payloads; the id."""
+    from scoring import load_answers
+    from scoring.answers import EXTRA_KEYS
+    from scoring.store import Store
+
+    store = Store(url)
+    store.migrate()
+    rubric = _hostile_rubric()
+    version = store.publish(
+        rubric, author="![a](http://example.invalid/a.png)", note=HOSTILE, base_pk=None
+    )
+    answers = load_answers(ROOT / "examples" / "support_triage_options.yaml", rubric)
+    data = answers.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+    extra = {k: data[k] for k in EXTRA_KEYS if k in data}
+    extra["options"][0]["title"] = "Hosted ![o](http://example.invalid/o.png) **one**"
+    extra["options"][1]["title"] = "Self-hosted http://example.invalid/two <b>two</b>"
+    extra["labour"][0]["role"] = "[agents](http://example.invalid/role)"
+    notes = {**answers.notes, "use_pattern": HOSTILE}
+    item = store.create_assessment(HOSTILE, dict(answers.answers), notes, version, extra)
+    store.engine.dispose()
+    return item.id
+
+
+def test_nothing_written_renders_as_markdown_or_fetches_anything(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    assessment_id = _hostile_database(url)
+    with running_app({**FIXED_DATE, "ADVISOR_DATABASE_URL": url}) as base, sync_playwright() as pw:
+        app_host = base.removeprefix("http://")
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        elsewhere: list[str] = []
+
+        def record(request: Any) -> None:
+            parsed = urlsplit(request.url)
+            if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != app_host:
+                elsewhere.append(request.url)
+
+        page.on("request", record)
+
+        def check(where: str, *literal: str) -> None:
+            """The page shows each of ``literal`` as text, and nothing was fetched elsewhere."""
+            deadline = time.monotonic() + 30
+            while True:  # a page renders in pieces; wait until every expected text is there
+                text = page.locator("body").inner_text().replace("\u2060", "")
+                missing = [e for e in literal if e not in text]
+                if not missing or time.monotonic() > deadline:
+                    break
+                page.wait_for_timeout(250)
+            assert not missing, f"{where}: not shown literally: {missing}"
+            page.wait_for_timeout(1000)  # an image in rendered Markdown is requested by now
+            assert elsewhere == [], f"{where}: requests left the app's host: {elsewhere}"
+            for selector in ("img[src*='example.invalid']", "a[href*='example.invalid']"):
+                assert page.locator(selector).count() == 0, f"{where}: {selector}"
+
+        page.goto(f"{base}/?a={assessment_id}")
+        expect(page.get_by_role("heading", name="Assess a use case")).to_be_visible()
+        expect(page.get_by_label("Assessment title")).to_have_value(HOSTILE)
+        expect(page.locator("input[value*='example.invalid/p.png']").first).to_be_attached()
+        check("Assess", HOSTILE, "9 ![v](http://example.invalid/v.png)")
+
+        page.get_by_role("link", name="Options & costs").click()
+        expect(page.get_by_role("heading", name="Options & costs")).to_be_visible()
+        check(
+            "Options & costs",
+            "Hosted ![o](http://example.invalid/o.png) **one**",
+            "Self-hosted http://example.invalid/two <b>two</b>",
+            HOSTILE,
+        )
+
+        page.get_by_role("link", name="Report").click()
+        expect(page.get_by_role("heading", name="Why")).to_be_visible()
+        check(
+            "Report",
+            HOSTILE,
+            "Hosted ![o](http://example.invalid/o.png) **one**: the figures suggest",
+            "by ![a](http://example.invalid/a.png)",
+        )
+
+        page.get_by_role("link", name="Assessments").click()
+        expect(page.get_by_role("heading", name="Assessments")).to_be_visible()
+        check("Assessments", HOSTILE)
+
+        page.get_by_role("link", name="Re-score").click()
+        expect(page.get_by_role("heading", name="Re-score under another policy version")).to_be_visible()
+        check("Re-score", "default v9 ![v](http://example.invalid/v.png)")
+
+        page.get_by_role("link", name="Policy").click()
+        expect(page.get_by_role("heading", name="Published versions")).to_be_visible()
+        page.get_by_test_id("stExpander").first.click()  # the question weights of a section
+        check("Policy", HOSTILE)
+        page.get_by_test_id("stTooltipHoverTarget").first.hover()  # a rule's reason
+        expect(page.get_by_test_id("stTooltipContent")).to_be_visible()
+        check("Policy (a rule's reason)", HOSTILE)
+        browser.close()

@@ -88,19 +88,20 @@ def _seed(key: str, value: Any) -> None:
 def _question(number: int, question: AnyQuestion) -> None:
     value = state.answers().get(question.id)
     with st.container(border=True):
-        st.markdown(f"**{number}. {question.prompt}**")
-        st.caption(question.help)
+        st.markdown(f"**{number}. {plain(question.prompt)}**")
+        st.caption(plain(question.help))
         key = f"answer__{question.id}"
         if isinstance(question, MultipleChoiceQuestion):
             _multiple(question, value, key)
         elif isinstance(question, NumberQuestion):
             _number(question, value, key)
         else:
-            labels = {o.id: o.label for o in question.options} | {UNKNOWN: DONT_KNOW}
+            # radio options are rendered as Markdown (selectbox and multiselect options are not)
+            labels = {o.id: plain(o.label) for o in question.options} | {UNKNOWN: DONT_KNOW}
             ids = [o.id for o in question.options] + ([UNKNOWN] if question.allow_unknown else [])
             _seed(key, value if value in ids else None)
             st.radio(
-                question.prompt,
+                plain(question.prompt),
                 ids,
                 key=key,
                 format_func=labels.__getitem__,
@@ -111,7 +112,7 @@ def _question(number: int, question: AnyQuestion) -> None:
             )
         _seed(f"note__{question.id}", state.notes().get(question.id, ""))
         st.text_input(
-            f"Note on: {question.prompt}",
+            f"Note on: {plain(question.prompt)}",
             key=f"note__{question.id}",
             placeholder="Add a note for the report (optional)",
             max_chars=MAX_NOTE_CHARS,
@@ -126,7 +127,7 @@ def _multiple(question: MultipleChoiceQuestion, value: Any, key: str) -> None:
     unknown = value == UNKNOWN
     _seed(key, list(value) if isinstance(value, list) else [])
     st.multiselect(
-        question.prompt,
+        plain(question.prompt),
         list(labels),
         key=key,
         format_func=labels.__getitem__,
@@ -147,7 +148,7 @@ def _number(question: NumberQuestion, value: Any, key: str) -> None:
     unknown = value == UNKNOWN
     _seed(key, float(value) if isinstance(value, int | float) else None)
     st.number_input(
-        f"{question.prompt} ({question.unit})",
+        f"{plain(question.prompt)} ({plain(question.unit)})",
         key=key,
         min_value=float(question.minimum),
         max_value=float(question.maximum) if question.maximum is not None else None,
@@ -170,7 +171,10 @@ def _number(question: NumberQuestion, value: Any, key: str) -> None:
 
 def _import_export() -> None:
     rubric = state.policy()
-    with st.expander("Import or export answers"):
+    # Open while it has news: a rerun that changes the page above would otherwise fold it
+    # and hide the message.
+    news = "aa_upload_ok" in st.session_state or "aa_upload_error" in st.session_state
+    with st.expander("Import or export answers", expanded=news):
         usable, _ = state.current_answers()
         exported = usable.model_copy(update={"rubric": rubric.id})
         st.download_button(
@@ -242,7 +246,7 @@ def render() -> None:
 
     st.title("Assess a use case")
     if flash := st.session_state.pop("aa_flash", None):
-        st.warning(flash)
+        st.warning(plain(flash))
     _conflict_banner()
     _seed("title_input", state.title())
     st.text_input(
@@ -250,9 +254,9 @@ def render() -> None:
     )
     version = state.policy_version()
     if state.assessment_id():
-        st.caption(f"Saved automatically after every answer · policy {version.label}")
+        st.caption(f"Saved automatically after every answer · policy {plain(version.label)}")
     else:
-        st.caption(f"Saved automatically from the first answer · policy {version.label}")
+        st.caption(f"Saved automatically from the first answer · policy {plain(version.label)}")
 
     done, unknown, total = _progress(shown)
     text = f"{done} of {total} questions answered"
@@ -272,15 +276,15 @@ def render() -> None:
     )
 
     section = sections[step]
-    st.header(section.title)
-    st.write(section.description)
+    st.header(plain(section.title))
+    st.markdown(plain(section.description))
     in_section = [
         rubric.questions_by_id[q] for q in shown if rubric.questions_by_id[q].section == section.id
     ]
     open_prompts = [q.prompt for q in in_section if q.id not in state.answers()]
     if open_prompts:
         with st.expander(f"Still open in this section: {len(open_prompts)} of {len(in_section)}"):
-            st.markdown("\n".join(f"- {p}" for p in open_prompts))
+            st.markdown("\n".join(f"- {plain(p)}" for p in open_prompts))
     else:
         st.success("Every question in this section is answered.", icon=":material/check:")
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from scoring.access import LockedOut, PassphraseGate
+from ui.common import plain
 
 Mode = Literal["identity", "passphrase", "single-user"]
 ADMIN_FLAG = "aa_admin"
@@ -93,10 +94,12 @@ def sign_in_panel() -> None:
         if not st.user.is_logged_in:
             st.button("Sign in to publish", on_click=st.login)
         elif is_admin():
-            st.success(f"Signed in as {author()} — admin.", icon=":material/verified_user:")
+            st.success(plain(f"Signed in as {author()} — admin."), icon=":material/verified_user:")
             st.button("Sign out", on_click=st.logout)
         else:
-            st.warning(f"Signed in as {author()}: you can preview and dry-run drafts, not publish.")
+            st.warning(
+                plain(f"Signed in as {author()}: you can preview and dry-run drafts, not publish.")
+            )
             st.button("Sign out", on_click=st.logout)
         return
     if is_admin():

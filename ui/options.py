@@ -200,7 +200,7 @@ def _option_answers() -> None:
     for question in per_option:
         if isinstance(question, MultipleChoiceQuestion | NumberQuestion):
             continue  # the default policy's option-specific questions are single choices
-        st.markdown(f"**{question.prompt}**")
+        st.markdown(f"**{plain(question.prompt)}**")
         labels = {o.id: o.label for o in question.options} | {UNKNOWN: "Don't know"}
         ids = [o.id for o in question.options] + ([UNKNOWN] if question.allow_unknown else [])
         columns = st.columns(len(options))
@@ -208,7 +208,7 @@ def _option_answers() -> None:
             key = f"opt_ans_{slot}_{question.id}"
             _seed(key, option.get("answers", {}).get(question.id))
             column.selectbox(
-                f"{option['title']}: {question.prompt}",
+                f"{plain(option['title'])}: {plain(question.prompt)}",
                 ids,
                 key=key,
                 index=None,
@@ -265,7 +265,7 @@ def _costs() -> None:
             key = f"opt_cost_{slot}_{field}"
             _seed(key, (option.get("costs") or {}).get(field))
             column.number_input(
-                f"{option['title']}: {label}",
+                f"{plain(option['title'])}: {label}",
                 min_value=0.0,
                 step=100.0 if "hours" not in field else 1.0,
                 key=key,
@@ -328,7 +328,7 @@ def render() -> None:
     _, problems = state.current_answers()
     for problem in problems:
         if "options" in problem.path or not problem.path:
-            st.warning(str(problem))
+            st.warning(plain(problem))
     _option_slots()
     _option_answers()
     _costs()

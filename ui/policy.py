@@ -15,7 +15,7 @@ from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_cha
 from scoring.rubrics import default_rubric_path, rubric_dir
 from scoring.store import PolicyVersion, RescoreChange
 from ui import auth, state
-from ui.common import callback, run_page, show_problems, verdict_badge
+from ui.common import callback, plain, run_page, show_problems, verdict_badge
 
 EDITS, DRAFT, DRY_RUN = "aa_policy_edits", "aa_draft", "aa_dry_run"
 
@@ -140,7 +140,7 @@ def _sources() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.selectbox(
-            f"Start a draft from a file in {rubric_dir().name}/",
+            f"Start a draft from a file in {plain(rubric_dir().name)}/",
             files,
             key="pol_file",
             index=None,
@@ -208,7 +208,7 @@ def _editor(draft: Rubric) -> None:
     for index, section in enumerate(draft.sections):
         with columns[index % 3]:
             _weight_input(
-                section.title,
+                plain(section.title),
                 f"pol_sw_{section.id}",
                 section.weight,
                 _on_section_weight,
@@ -216,11 +216,11 @@ def _editor(draft: Rubric) -> None:
             )
     st.subheader("Question weights")
     for section in draft.sections:
-        with st.expander(section.title):
+        with st.expander(plain(section.title)):
             for question in draft.questions:
                 if question.section == section.id:
                     _weight_input(
-                        question.prompt,
+                        plain(question.prompt),
                         f"pol_qw_{question.id}",
                         question.weight,
                         _on_question_weight,
@@ -231,11 +231,11 @@ def _editor(draft: Rubric) -> None:
         key = f"pol_rule_{rule.id}"
         _seed(key, rule.enabled)
         st.toggle(
-            f"{rule.title} (caps at {rule.cap})",
+            f"{plain(rule.title)} (caps at {rule.cap})",
             key=key,
             on_change=_on_rule,
             args=(rule.id,),
-            help=rule.reason,
+            help=plain(rule.reason),
         )
 
 
@@ -306,7 +306,7 @@ def _dry_run(edited: Rubric) -> None:
     st.metric("Verdicts that would change", f"{len(changed)} of {len(changes)}")
     moves = Counter(f"{c.before_verdict or '—'} → {c.after_verdict or '—'}" for c in changed)
     if moves:
-        st.write(" · ".join(f"{move}: {count}" for move, count in sorted(moves.items())))
+        st.markdown(plain(" · ".join(f"{move}: {count}" for move, count in sorted(moves.items()))))
         st.dataframe(
             [
                 {
@@ -327,9 +327,9 @@ def _dry_run(edited: Rubric) -> None:
 def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None:
     st.subheader("Publish")
     if error := st.session_state.get("aa_publish_error"):
-        st.error(error, icon=":material/sync_problem:")
+        st.error(plain(error), icon=":material/sync_problem:")
     st.download_button(
-        f"Download the draft (YAML, version {edited.version})",
+        f"Download the draft (YAML, version {plain(edited.version)})",
         data=lambda: rubric_to_yaml(edited),
         file_name=f"{edited.id}-{edited.version}.yaml",
         mime="application/x-yaml",
@@ -343,14 +343,14 @@ def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None
         "Make it active for new assessments", value=True, key="pol_activate", disabled=not admin
     )
     st.button(
-        f"Publish as {edited.id} v{edited.version}",
+        f"Publish as {plain(edited.id)} v{plain(edited.version)}",
         type="primary",
         disabled=not admin,
         on_click=_publish,
         args=(edited, base_pk),
         help=None if admin else "Publishing needs the admin role.",
     )
-    st.caption(f"Edited from {base_label}.")
+    st.caption(plain(f"Edited from {base_label}."))
     st.button(
         "Discard the draft", on_click=lambda: (st.session_state.pop(DRAFT, None), _forget_editor())
     )
@@ -391,20 +391,21 @@ def _versions(active: PolicyVersion) -> None:
 def render() -> None:
     st.title("Policy")
     if published := st.session_state.pop("aa_published", None):
-        st.success(f"Published {published}.", icon=":material/check:")
+        st.success(plain(f"Published {published}."), icon=":material/check:")
     db = state.store()
     active = db.active_version()
     assert active is not None
     mine = state.policy_version()
-    st.write(
-        f"New assessments use **{active.label}** (published {active.created_at:%Y-%m-%d} by "
-        f"{active.author}). The open assessment is scored with **{mine.label}**."
+    st.markdown(
+        f"New assessments use **{plain(active.label)}** (published "
+        f"{active.created_at:%Y-%m-%d} by {plain(active.author)}). The open assessment is "
+        f"scored with **{plain(mine.label)}**."
     )
     auth.sign_in_panel()
 
     draft, base_pk, source = _draft()
     st.divider()
-    st.header(f"Draft: {draft.id} from {source}")
+    st.header(plain(f"Draft: {draft.id} from {source}"))
     _sources()
     edit_col, side_col = st.columns([3, 2], gap="large")
     with edit_col:

@@ -118,13 +118,13 @@ def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
 
 def _insight(report: Report) -> None:
     st.subheader("How close the verdict is")
-    st.write(report.sensitivity.margin_sentence)
+    st.markdown(plain(report.sensitivity.margin_sentence))
     st.vega_lite_chart(_tornado_spec(report.sensitivity.model_dump_json()), theme=None)
     with st.expander("Every weight and threshold"):
-        st.markdown("\n".join(f"- {item.sentence}" for item in report.sensitivity.items))
+        st.markdown("\n".join(f"- {plain(item.sentence)}" for item in report.sensitivity.items))
     st.subheader("What would change the verdict")
     lines = change_lines(report)
-    st.markdown(f"- **Up:** {lines['up']}\n- **Down:** {lines['down']}")
+    st.markdown(f"- **Up:** {plain(lines['up'])}\n- **Down:** {plain(lines['down'])}")
     st.subheader("Resolve first")
     if not report.resolve_first:
         st.write(NOTHING_TO_RESOLVE)
@@ -190,7 +190,7 @@ def _insight(report: Report) -> None:
     if suggestions := suggestion_lines(report):
         st.markdown(
             "**Suggested answers from the figures**\n"
-            + "\n".join(f"- {line}" for line in suggestions)
+            + "\n".join(f"- {plain(line)}" for line in suggestions)
         )
     if report.labour is not None:
         lab = report.labour
@@ -235,7 +235,7 @@ def render() -> None:
     vr = result.verdict_range
     caption = f"{result.completeness.answered} of {result.completeness.shown} questions answered"
     verdict_badge(result.verdict, result.score, caption)
-    st.write(report.verdict_meaning)
+    st.markdown(plain(report.verdict_meaning))
     _downloads(report)
     if vr.open_questions and vr.best != vr.worst:
         st.warning(
@@ -246,7 +246,7 @@ def render() -> None:
     if set_aside:
         st.warning(
             f"{len(set_aside)} answers do not fit the active policy and are left out: "
-            + "; ".join(p.message for p in set_aside)
+            + "; ".join(plain(p.message) for p in set_aside)
         )
 
     st.subheader("Why")
@@ -256,14 +256,14 @@ def render() -> None:
     with left:
         st.markdown("**For adoption**")
         for c in result.drivers_for:
-            st.markdown(f"- {c.prompt} — **{c.answer}** ({c.points:+.2f})")
+            st.markdown(f"- {plain(c.prompt)} — **{plain(c.answer)}** ({c.points:+.2f})")
         if not result.drivers_for:
             st.write("None")
     with right:
         st.markdown("**Against adoption**")
         for c in result.drivers_against:
-            risk = f"  \n  _{c.risk}_" if c.risk else ""
-            st.markdown(f"- {c.prompt} — **{c.answer}** ({c.points:+.2f}){risk}")
+            risk = f"  \n  _{plain(c.risk)}_" if c.risk else ""
+            st.markdown(f"- {plain(c.prompt)} — **{plain(c.answer)}** ({c.points:+.2f}){risk}")
         if not result.drivers_against:
             st.write("None")
 
@@ -271,14 +271,14 @@ def render() -> None:
         st.subheader("Rules that capped the verdict")
         for rule in result.rules_applied:
             st.error(
-                f"**{rule.title}** — caps at {rule.cap.label}.  \n{rule.reason}",
+                f"**{plain(rule.title)}** — caps at {rule.cap.label}.  \n{plain(rule.reason)}",
                 icon=":material/lock:",
             )
 
     st.subheader("Next steps")
-    st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(result.next_steps, 1)))
+    st.markdown("\n".join(f"{i}. {plain(step)}" for i, step in enumerate(result.next_steps, 1)))
     st.subheader("Adaptation advice")
-    st.markdown(f"**{result.adaptation.label}.** {result.adaptation.rationale}")
+    st.markdown(f"**{plain(result.adaptation.label)}.** {plain(result.adaptation.rationale)}")
     _insight(report)
 
     sections_spec, drivers_spec = _chart_specs(
@@ -306,12 +306,14 @@ def render() -> None:
     p = result.policy
     version = state.policy_version()
     st.caption(
-        f"Scored with policy {p.title} — id {p.id}, version {p.version} (published "
-        f"{version.created_at:%Y-%m-%d} by {version.author}), SHA-256 {p.sha256} · "
-        f"generated {report.generated}"
+        plain(
+            f"Scored with policy {p.title} — id {p.id}, version {p.version} (published "
+            f"{version.created_at:%Y-%m-%d} by {version.author}), SHA-256 {p.sha256} · "
+            f"generated {report.generated}"
+        )
     )
     for warning in result.warnings:
-        st.caption(f"Note: {warning}")
+        st.caption(f"Note: {plain(warning)}")
 
 
 run_page(render)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from scoring.policy import section_changes
 from ui import state
-from ui.common import callback, run_page, verdict_badge
+from ui.common import callback, plain, run_page, verdict_badge
 
 
 @callback
@@ -20,7 +20,7 @@ def _move(pk: int) -> None:
 def render() -> None:
     st.title("Re-score under another policy version")
     if flash := st.session_state.pop("aa_rescore_flash", None):
-        st.success(flash)
+        st.success(plain(flash))
     mine = state.policy_version()
     before = state.current_result()
     if before is None:
@@ -28,7 +28,7 @@ def render() -> None:
         return
     versions = [v for v in state.store().versions() if v.pk != mine.pk]
     if not versions:
-        st.info(f"Only one policy version ({mine.label}) is published so far.")
+        st.info(f"Only one policy version ({plain(mine.label)}) is published so far.")
         return
     labels = {v.pk: f"#{v.pk} {v.label} — {v.created_at:%Y-%m-%d} by {v.author}" for v in versions}
     chosen = st.selectbox(
@@ -39,10 +39,10 @@ def render() -> None:
     after = state.current_result(rubric)
     left, right = st.columns(2)
     with left:
-        st.markdown(f"**Now: {mine.label}**")
+        st.markdown(f"**Now: {plain(mine.label)}**")
         verdict_badge(before.verdict, before.score, compact=True)
     with right:
-        st.markdown(f"**Under {other.label}**")
+        st.markdown(f"**Under {plain(other.label)}**")
         if after is None:
             st.write("No question this version weighs is answered.")
             return
@@ -64,12 +64,17 @@ def render() -> None:
     rules_before = {r.id for r in before.rules_applied}
     rules_after = {r.id for r in after.rules_applied}
     if rules_before != rules_after:
-        st.write(
-            f"Capping rules: {', '.join(sorted(rules_before)) or 'none'} → "
-            f"{', '.join(sorted(rules_after)) or 'none'}"
+        st.markdown(
+            plain(
+                f"Capping rules: {', '.join(sorted(rules_before)) or 'none'} → "
+                f"{', '.join(sorted(rules_after)) or 'none'}"
+            )
         )
     st.button(
-        f"Move this assessment to {other.label}", on_click=_move, args=(other.pk,), type="primary"
+        f"Move this assessment to {plain(other.label)}",
+        on_click=_move,
+        args=(other.pk,),
+        type="primary",
     )
 
 
