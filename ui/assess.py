@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from scoring import AdvisorError, answers_to_yaml, parse_answers, visible_questions
+from scoring.engine import answered_questions
 from scoring.limits import MAX_NOTE_CHARS, MAX_TITLE_CHARS
 from scoring.models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion
 from ui import state
@@ -15,17 +16,20 @@ from ui.common import callback, plain, run_page, show_problems
 DONT_KNOW = "Don't know"
 
 
-def _progress(shown: list[str]) -> tuple[int, int, int]:
-    """(answered, of which "don't know", shown): progress counts questions, not pages."""
+def _progress(shown: list[str], answered: set[str]) -> tuple[int, int, int]:
+    """(answered, "don't know", shown): progress counts questions, not pages, the way the
+    report does (``answered_questions``): "don't know" is still open."""
     answers = state.answers()
-    done = sum(1 for q in shown if q in answers)
+    done = sum(1 for q in shown if q in answered)
     unknown = sum(1 for q in shown if answers.get(q) == UNKNOWN)
     return done, unknown, len(shown)
 
 
-def _section_label(index: int, section: Any, shown: list[str], rubric: Any) -> str:
+def _section_label(
+    index: int, section: Any, shown: list[str], rubric: Any, answered: set[str]
+) -> str:
     ids = [q for q in shown if rubric.questions_by_id[q].section == section.id]
-    done = sum(1 for q in ids if q in state.answers())
+    done = sum(1 for q in ids if q in answered)
     mark = "✓" if ids and done == len(ids) else f"{done}/{len(ids)}"
     return f"{index + 1}. {section.title} — {mark}"
 
@@ -258,15 +262,16 @@ def render() -> None:
     else:
         st.caption(f"Saved automatically from the first answer · policy {plain(version.label)}")
 
-    done, unknown, total = _progress(shown)
+    answered = set(answered_questions(rubric, state.answers()))
+    done, unknown, total = _progress(shown, answered)
     text = f"{done} of {total} questions answered"
     if unknown:
-        text += f" ({unknown} marked “don't know”)"
+        text += f" ({unknown} more marked “don't know”, still open)"
     st.progress(done / total if total else 0.0, text=text)
 
     st.session_state["jump_section"] = step
     # Labels computed now: format_func may also be called outside this run.
-    labels = [_section_label(i, s, shown, rubric) for i, s in enumerate(sections)]
+    labels = [_section_label(i, s, shown, rubric, answered) for i, s in enumerate(sections)]
     st.selectbox(
         "Go to section",
         range(len(sections)),
@@ -281,7 +286,11 @@ def render() -> None:
     in_section = [
         rubric.questions_by_id[q] for q in shown if rubric.questions_by_id[q].section == section.id
     ]
-    open_prompts = [q.prompt for q in in_section if q.id not in state.answers()]
+    open_prompts = [
+        q.prompt + (" (don't know)" if state.answers().get(q.id) == UNKNOWN else "")
+        for q in in_section
+        if q.id not in answered
+    ]
     if open_prompts:
         with st.expander(f"Still open in this section: {len(open_prompts)} of {len(in_section)}"):
             st.markdown("\n".join(f"- {plain(p)}" for p in open_prompts))

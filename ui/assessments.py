@@ -6,6 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
+from scoring import Rubric, usable_answers, visible_questions
+from scoring.engine import answered_questions
 from scoring.store import Assessment
 from ui import state
 from ui.common import callback, plain, run_page
@@ -61,7 +63,14 @@ def _reset_page() -> None:
     st.session_state["list_page"] = 1
 
 
-def _row(item: Assessment, deleted: bool) -> None:
+def _answered(item: Assessment, rubric: Rubric) -> str:
+    """Counted the one way the report counts (``answered_questions``): "don't know" is open."""
+    usable, _ = usable_answers(rubric, item.title, item.answers, item.notes)
+    done = len(answered_questions(rubric, usable.answers))
+    return f"{done} of {len(visible_questions(rubric, usable.answers))} questions answered"
+
+
+def _row(item: Assessment, deleted: bool, rubric: Rubric) -> None:
     with st.container(border=True):
         info, actions = st.columns([3, 2])
         verdict = item.verdict.capitalize() if item.verdict else "No verdict yet"
@@ -69,7 +78,7 @@ def _row(item: Assessment, deleted: bool) -> None:
         info.markdown(f"**{plain(item.title)}**")
         info.caption(
             f"{verdict}{score} · updated {item.updated_at:%Y-%m-%d %H:%M} UTC · "
-            f"policy #{item.policy_pk} · {len(item.answers)} answers"
+            f"policy #{item.policy_pk} · {_answered(item, rubric)}"
         )
         buttons = actions.columns(4)
         if deleted:
@@ -141,8 +150,9 @@ def render() -> None:
     st.caption(f"{total} assessments · page {page} of {pages}")
     if not items:
         st.info("No assessments match." if total == 0 else "This page is empty.")
+    rubrics = {pk: state.store().version(pk).rubric() for pk in {i.policy_pk for i in items}}
     for item in items:
-        _row(item, deleted)
+        _row(item, deleted, rubrics[item.policy_pk])
     back, _, forward = st.columns([1, 4, 1])
     back.button(
         "← Newer",

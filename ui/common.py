@@ -11,15 +11,17 @@ from typing import ParamSpec
 
 import streamlit as st
 
-from scoring import AdvisorError, Verdict
+from scoring import AdvisorError, ScoreResult
 from scoring.errors import Problem
-from scoring.report.charts import VERDICT_COLOURS
+from scoring.store import DatabaseUnavailable
+from scoring.report.model import headline
 
 log = logging.getLogger("adoption_advisor.ui")
 
 
 P = ParamSpec("P")
 CALLBACK_ERROR = "aa_callback_error"
+BANNER_SHOWN = "aa_db_banner_shown"
 
 
 def callback(function: Callable[P, None]) -> Callable[P, None]:
@@ -30,53 +32,130 @@ def callback(function: Callable[P, None]) -> Callable[P, None]:
     def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             function(*args, **kwargs)
-        except AdvisorError as exc:
-            st.session_state[CALLBACK_ERROR] = ("problems", exc.problems)
         except Exception as exc:
             if type(exc).__module__.startswith("streamlit"):
                 raise
-            log.exception("unexpected error in a callback")
-            st.session_state[CALLBACK_ERROR] = ("unexpected", type(exc).__name__)
+            st.session_state[CALLBACK_ERROR] = _kind_of(exc, "in a callback")
 
     return guarded
 
 
+def _kind_of(exc: Exception, where: str) -> tuple[str, object]:
+    from ui import state
+
+    if (unavailable := state.as_unavailable(exc)) is not None:
+        return ("database", unavailable)
+    if isinstance(exc, AdvisorError):
+        return ("problems", exc.problems)
+    log.exception("unexpected error %s", where)
+    return ("unexpected", type(exc).__name__)
+
+
+def _show(kind: str, detail: object, heading: str) -> None:
+    from ui import state
+
+    if kind == "database":
+        assert isinstance(detail, DatabaseUnavailable)
+        state.record_failure(detail)
+        database_banner()
+    elif kind == "problems":
+        assert isinstance(detail, list)
+        show_problems(heading, detail)
+    else:
+        _friendly(str(detail))
+
+
 def _show_callback_error() -> None:
     found = st.session_state.pop(CALLBACK_ERROR, None)
-    if found is None:
-        return
-    kind, detail = found
-    if kind == "problems":
-        show_problems("That change could not be made:", detail)
-    else:
-        _friendly(detail)
+    if found is not None:
+        _show(*found, heading="That change could not be made:")
 
 
 def _friendly(name: str) -> None:
     st.error(
-        "Something went wrong on this page. Your answers are kept — try the last "
-        "step again, or download your answers from the Assess page to be safe. "
-        f"(Details for support: {name})",
-        icon=":material/warning:",
+        "Something went wrong on this page. What you entered is still in this tab, but the "
+        "last step may not have been saved: try it again, or download your answers from the "
+        f"Assess page (Import or export answers) to be safe. (Details for support: {name})",
+        icon="⚠️",
     )
 
 
+def start_run() -> None:
+    """Called first on every run: a database failure is reported once per run."""
+    from ui import state
+
+    st.session_state.pop(state.FAILED_THIS_RUN, None)
+    st.session_state.pop(BANNER_SHOWN, None)
+
+
+def database_banner() -> None:
+    """When the database failed in this run, or holds less than the session: one banner
+    saying so, what still works, and a download of the answers from the session."""
+    from ui import state
+
+    problem = state.database_problem()
+    if problem is None or st.session_state.get(BANNER_SHOWN):
+        return
+    st.session_state[BANNER_SHOWN] = True
+    not_saved = (
+        "Your latest changes are not saved."
+        if state.unsaved()
+        else "Nothing you change now can be saved."
+    )
+    with st.container(border=True, key="db_banner"):
+        st.error(
+            f"**The database is unavailable.** {not_saved} The questionnaire and the report "
+            "still work in this browser tab, but closing or reloading it loses what is not "
+            "saved. Download your answers as YAML to keep them; once the database is back, "
+            "upload the file on the Assess page (Import or export answers). Saved "
+            "assessments and policies cannot be listed or changed until then.\n\n"
+            f"Details for the administrator: {plain(problem)}",
+            icon="🛑",
+        )
+        st.download_button(
+            "Download your answers (YAML)",
+            data=_answers_yaml,
+            file_name="answers.yaml",
+            mime="application/x-yaml",
+            on_click="ignore",
+            key="db_banner_download",
+        )
+
+
+def _answers_yaml() -> bytes:
+    """The session's answers as an answers file (built when the button is clicked)."""
+    from scoring import answers_to_yaml
+    from ui import state
+
+    try:
+        usable, _ = state.current_answers()
+        return answers_to_yaml(usable.model_copy(update={"rubric": state.policy().id})).encode()
+    except Exception:  # whatever the session holds is better than nothing
+        import yaml
+
+        raw = {
+            "title": state.title(),
+            "answers": state.answers(),
+            "notes": state.notes(),
+            **state.extra(),
+        }
+        return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).encode()
+
+
 def run_page(render: Callable[[], None]) -> None:
-    """Run a page; an unexpected error shows a friendly message, never a traceback.
+    """Run a page; an unexpected error shows a friendly message, never a traceback, and an
+    unavailable database shows its banner (once per run).
 
     Answers live in session state, so nothing is lost: the next click works again.
     """
     try:
         _show_callback_error()
         render()
-    except AdvisorError as exc:
-        show_problems("This input could not be used:", exc.problems)
     except Exception as exc:
         # Streamlit's own control flow (st.rerun, st.stop, page switches) must pass through.
         if type(exc).__module__.startswith("streamlit"):
             raise
-        log.exception("unexpected error on a page")
-        _friendly(type(exc).__name__)
+        _show(*_kind_of(exc, "on a page"), heading="This input could not be used:")
 
 
 # Streamlit renders Markdown in st.markdown, st.write, st.caption, alerts, headers, widget
@@ -120,18 +199,22 @@ def show_problems(heading: str, problems: Sequence[Problem]) -> None:
     st.error(f"{plain(heading)}\n\n{lines}", icon=":material/error:")
 
 
-def verdict_badge(verdict: Verdict, score: float, caption: str = "", compact: bool = False) -> None:
-    """The verdict in words; the colour is an extra cue, never the only one."""
-    colour = VERDICT_COLOURS[verdict]
+def verdict_badge(result: ScoreResult, caption: str = "", compact: bool = False) -> None:
+    """The verdict in words, as every export words it (``scoring.report.model.headline``):
+    "Verdict: ADAPT", or in neutral grey "Provisional: between Avoid and Recommend" while
+    too little is answered. The colour is an extra cue, never the only one."""
+    head = headline(result)
     # Inside the HTML block nothing is read as Markdown, but a blank line would end the block.
     caption = " ".join(caption.split())
+    line = head.score_line + (f" · {caption}" if caption else "")
     size = "1.15rem" if compact else "1.6rem"
     st.markdown(
-        f"""<div role="status" aria-label="Verdict: {verdict.label}" style="border-left: .5rem solid {colour};
+        f"""<div role="status" aria-label="{html.escape(head.text)}" data-status="{head.status}"
+        style="border-left: .5rem solid {head.colour};
         background: #f6f6f8; padding: .8rem 1rem; border-radius: .3rem; margin-bottom: .5rem;">
-        <div style="font-size: {size}; font-weight: 700; color: {colour};">
-        Verdict: {verdict.label.upper()}</div>
-        <div style="color: #333;">Score {score:.1f} / 100{(" · " + html.escape(caption)) if caption else ""}</div>
+        <div style="font-size: {size}; font-weight: 700; color: {head.colour};">
+        {html.escape(head.text)}</div>
+        <div style="color: #333;">{html.escape(line)}</div>
         </div>""",
         unsafe_allow_html=True,
     )

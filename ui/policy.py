@@ -251,9 +251,7 @@ def _preview(edited: Rubric | None) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Before** (its policy)")
-        verdict_badge(
-            before.verdict, before.score, f"{current.id} v{current.version}", compact=True
-        )
+        verdict_badge(before, f"{current.id} v{current.version}", compact=True)
     if edited is None:
         right.markdown("**After**")
         right.write("Fix the problems above to see the preview.")
@@ -261,7 +259,7 @@ def _preview(edited: Rubric | None) -> None:
     after = score(edited, state.current_answers(edited)[0])
     with right:
         st.markdown("**After** (the draft)")
-        verdict_badge(after.verdict, after.score, f"{edited.id} v{edited.version}", compact=True)
+        verdict_badge(after, f"{edited.id} v{edited.version}", compact=True)
     moved = [c for c in section_changes(before, after) if c.moved]
     if not moved:
         st.caption("No section moved.")

@@ -62,6 +62,10 @@ def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
     return build
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _file_stem(title: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
     return stem[:60] or "assessment"
@@ -118,7 +122,7 @@ def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
 
 def _insight(report: Report) -> None:
     st.subheader("How close the verdict is")
-    st.markdown(plain(report.sensitivity.margin_sentence))
+    st.markdown(plain(report.margin_sentence))
     st.vega_lite_chart(_tornado_spec(report.sensitivity.model_dump_json()), theme=None)
     with st.expander("Every weight and threshold"):
         st.markdown("\n".join(f"- {plain(item.sentence)}" for item in report.sensitivity.items))
@@ -232,25 +236,56 @@ def render() -> None:
     report = _report(rubric, usable.model_dump_json(), state.policy_version().sha256)
     result = report.result  # with options: the best adoption option's result
 
-    vr = result.verdict_range
-    caption = f"{result.completeness.answered} of {result.completeness.shown} questions answered"
-    verdict_badge(result.verdict, result.score, caption)
+    verdict_badge(result)
     st.markdown(plain(report.verdict_meaning))
+    if report.answer_first:
+        st.markdown(
+            "**Answer these first:**\n"
+            + "\n".join(f"{i}. {plain(p)}" for i, p in enumerate(report.answer_first, 1))
+        )
+    st.markdown(f"**{plain(report.decision)}**")
     _downloads(report)
-    if vr.open_questions and vr.best != vr.worst:
+    vr = result.verdict_range
+    still_open = result.completeness.shown - result.completeness.answered
+    if report.status == "final" and still_open and vr.best != vr.worst:
         st.warning(
-            f"{len(vr.open_questions)} questions are still open: once answered, the verdict could "
-            f"be anything from **{vr.worst.label}** to **{vr.best.label}**"
+            f"{_count(still_open, 'question is', 'questions are')} still open: once answered, "
+            f"the verdict could be anything from **{vr.worst.label}** to **{vr.best.label}**"
             f"{'' if vr.exact else ' (an estimated bound)'}."
         )
     if set_aside:
         st.warning(
-            f"{len(set_aside)} answers do not fit the active policy and are left out: "
+            _count(
+                len(set_aside),
+                "answer does not fit the active policy and is",
+                "answers do not fit the active policy and are",
+            )
+            + " left out: "
             + "; ".join(plain(p.message) for p in set_aside)
         )
 
+    if report.conditions:
+        st.subheader(report.conditions_title)
+        st.markdown(
+            "\n".join(
+                f"- **{plain(c.title)}.** {plain(c.text)}"
+                + (f"  \n  _{plain(c.because)}_" if c.because else "")
+                for c in report.conditions
+            )
+        )
+    if report.rules:
+        st.subheader("Rules that hold")
+        for rule in report.rules:
+            text = f"**{plain(rule.title)}** — {plain(rule.effect)}.  \n{plain(rule.reason)}"
+            if rule.because:
+                text += f"  \n_{plain(rule.because)}_"
+            if rule.capped:
+                st.error(text, icon=":material/lock:")
+            else:
+                st.info(text)
+
     st.subheader("Why")
-    st.markdown(plain(report.summary))
+    st.markdown(plain(report.why))
 
     left, right = st.columns(2)
     with left:
@@ -262,18 +297,17 @@ def render() -> None:
     with right:
         st.markdown("**Against adoption**")
         for c in result.drivers_against:
-            risk = f"  \n  _{plain(c.risk)}_" if c.risk else ""
-            st.markdown(f"- {plain(c.prompt)} — **{plain(c.answer)}** ({c.points:+.2f}){risk}")
+            st.markdown(f"- {plain(c.prompt)} — **{plain(c.answer)}** ({c.points:+.2f})")
         if not result.drivers_against:
             st.write("None")
-
-    if result.rules_applied:
-        st.subheader("Rules that capped the verdict")
-        for rule in result.rules_applied:
-            st.error(
-                f"**{plain(rule.title)}** — caps at {rule.cap.label}.  \n{plain(rule.reason)}",
-                icon=":material/lock:",
+    if report.risks:
+        st.subheader("Risk notes")
+        st.markdown(
+            "\n".join(
+                f"- {plain(n.prompt)} — **{plain(n.answer)}**: {plain(n.risk)}"
+                for n in report.risks
             )
+        )
 
     st.subheader("Next steps")
     st.markdown("\n".join(f"{i}. {plain(step)}" for i, step in enumerate(result.next_steps, 1)))

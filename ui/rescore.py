@@ -40,13 +40,13 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Now: {plain(mine.label)}**")
-        verdict_badge(before.verdict, before.score, compact=True)
+        verdict_badge(before, compact=True)
     with right:
         st.markdown(f"**Under {plain(other.label)}**")
         if after is None:
             st.write("No question this version weighs is answered.")
             return
-        verdict_badge(after.verdict, after.score, compact=True)
+        verdict_badge(after, compact=True)
     st.dataframe(
         [
             {
