@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.common import callback, plain, run_page
+from ui.common import callback, database_banner, plain, run_page, start_run
 
 st.set_page_config(page_title="Adoption Advisor", page_icon="🧭", layout="wide")
+start_run()
 
 pages = [
     st.Page("ui/assess.py", title="Assess", icon=":material/checklist:", default=True),
@@ -32,4 +33,5 @@ def _sidebar() -> None:
 
 
 run_page(_sidebar)
+run_page(database_banner)  # above the page, when the database cannot be used
 navigation.run()

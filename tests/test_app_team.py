@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scoring import load_answers, load_rubric
+from scoring import load_answers, load_rubric, parse_answers
 from scoring.access import LockedOut, PassphraseGate
 from scoring.store import Store, database_url
 
@@ -320,3 +320,113 @@ def test_hostile_titles_are_shown_literally() -> None:
         "**\\[click\\](javascript:\u2060alert(1)) \\*\\*loud\\*\\* http:\u2060//example.invalid/r**"
     ]
     assert shown(rows[0]) == f"**{title}**"
+
+
+# --- the database unavailable: one banner, the page still works, the answers downloadable ----
+
+BANNER = "The database is unavailable."
+
+
+def _banners(at: AppTest) -> list[str]:
+    return [e.value for e in at.error if BANNER in e.value]
+
+
+def _unopenable(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at a database that cannot be opened, in one of the ways seen."""
+    if kind == "corrupt SQLite file":
+        database = tmp_path / "corrupt.db"
+        database.write_bytes(b"this is not an SQLite database\n" * 64)
+        monkeypatch.setenv("ADVISOR_DATABASE_URL", f"sqlite:///{database}")
+    elif kind == "uncreatable data directory":
+        blocker = tmp_path / "a-file"
+        blocker.write_text("not a folder")
+        monkeypatch.delenv("ADVISOR_DATABASE_URL")
+        monkeypatch.setenv("ADVISOR_DATA_DIR", str(blocker / "data"))
+    else:  # PostgreSQL down at start: nothing listens on the port
+        from .browser import free_port
+
+        url = f"postgresql://advisor@127.0.0.1:{free_port()}/advisor"
+        monkeypatch.setenv("ADVISOR_DATABASE_URL", url)
+
+
+@pytest.mark.parametrize(
+    "kind", ["corrupt SQLite file", "uncreatable data directory", "PostgreSQL down"]
+)
+def test_an_unavailable_database_shows_one_banner_and_every_page_still_runs(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _unopenable(kind, tmp_path, monkeypatch)
+    at = _app()
+    [banner] = _banners(at)
+    assert "Nothing you change now can be saved" in banner
+    assert "Download your answers as YAML" in banner
+    assert any(b.label == "Download your answers (YAML)" for b in at.get("download_button"))
+    # the questionnaire is answerable in the session, and says plainly it is not saved
+    at.radio(key="answer__use_pattern").set_value("internal_assistant").run()
+    assert at.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
+    for page in ("ui/assess.py", "ui/options.py", "ui/report.py", "ui/assessments.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1 and BANNER in errors[0], (page, errors)
+        assert "Your latest changes are not saved" in errors[0]
+        assert "kept" not in errors[0] and "Something went wrong" not in errors[0]
+    at.switch_page("ui/report.py").run()
+    assert any('role="status"' in m.value for m in at.markdown)  # the verdict still shows
+    for page in ("ui/rescore.py", "ui/policy.py"):
+        at.switch_page(page).run()
+        assert not at.exception and len(at.error) == 1 and _banners(at), page
+
+
+def test_a_read_only_database_keeps_the_answers_here_and_saves_them_once_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "advisor.db"
+    writable = f"sqlite:///{database}"
+    store = Store(writable)
+    store.migrate()
+    store.ensure_policy(DEFAULT)
+    store.engine.dispose()
+    # SQLite opened read-only refuses every write as a read-only directory or file does
+    # (the tests run as root, for whom file permissions do not apply).
+    monkeypatch.setenv("ADVISOR_DATABASE_URL", f"sqlite:///file:{database}?mode=ro&uri=true")
+    at = _app()
+    assert not at.error  # reading works: nothing to say yet
+    at.radio(key="answer__use_pattern").set_value("internal_assistant").run()
+    [banner] = _banners(at)
+    assert "Your latest changes are not saved" in banner
+    assert "readonly database" in shown(banner)
+    at.text_input(key="note__use_pattern").input("typed while read-only").run()
+    assert len(at.error) == 1
+    assert Store(writable).count_assessments() == 0
+
+    monkeypatch.setenv("ADVISOR_DATABASE_URL", writable)  # the administrator fixed it
+    at.run()
+    assert not at.error
+    saved = Store(writable).assessment(at.session_state["aa_id"])
+    assert saved.answers == {"use_pattern": "internal_assistant"}
+    assert saved.notes == {"use_pattern": "typed while read-only"}
+
+
+def test_the_banner_download_holds_the_answers_of_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _unopenable("corrupt SQLite file", tmp_path, monkeypatch)
+
+    def page() -> None:  # the banner's download, built as a click would build it
+        import streamlit as st
+
+        from ui import common, state
+
+        state.init()
+        state.set_title("Offline case")
+        state.set_answer("use_pattern", "internal_assistant")
+        state.set_note("use_pattern", "written offline")
+        st.text(common._answers_yaml().decode())
+
+    at = AppTest.from_function(page, default_timeout=30).run()
+    assert not at.exception
+    answers = parse_answers(at.text[0].value, DEFAULT)
+    assert answers.title == "Offline case"
+    assert answers.answers == {"use_pattern": "internal_assistant"}
+    assert answers.notes == {"use_pattern": "written offline"}

@@ -5,10 +5,18 @@ widgets are seeded from here and write back in their callbacks, which also save
 the assessment (so a closed tab loses at most the last click). Streamlit drops a
 widget's own state when the widget is not drawn on a run, so this is what makes
 answers survive navigation. The URL carries the assessment's id (``?a=...``).
+
+When the database cannot be used (down, corrupt, read-only, full), the page keeps
+working on what is in the session: a save that fails is recorded (``unsaved_reason``)
+and tried again on the next run, pages that need the database raise
+:class:`DatabaseUnavailable`, and ``ui.common`` shows one banner with a download of the
+answers. Until the database has been opened, the shipped policy stands in for the
+active one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import sys
@@ -22,13 +30,27 @@ from scoring import Answers, Rubric, ScoreResult, load_rubric, score, usable_ans
 from scoring.answers import EXTRA_KEYS
 from scoring.errors import NotEnoughAnswers, Problem
 from scoring.rubrics import default_rubric_path
-from scoring.store import Assessment, EditConflict, NotFound, PolicyVersion, Store, database_url
+from scoring.store import (
+    Assessment,
+    DatabaseUnavailable,
+    EditConflict,
+    NotFound,
+    PolicyVersion,
+    Store,
+    database_error,
+    database_url,
+)
 
 ID, REVISION = "aa_id", "aa_revision"
 ANSWERS, NOTES, TITLE, STEP = "aa_answers", "aa_notes", "aa_title", "aa_step"
 POLICY, VERSION, CONFLICT = "aa_policy", "aa_policy_version", "aa_conflict"
 EXTRA = "aa_extra"  # options, cost figures, current process, labour (answers-file blocks)
 WIDGET_PREFIXES = ("answer__", "note__", "unknown__", "title_input")
+# Why the session's latest changes are not in the database (kept until a save succeeds).
+UNSAVED = "aa_unsaved_reason"
+# A database failure seen during this run (cleared when the run starts, in app.py).
+FAILED_THIS_RUN = "aa_db_failed_this_run"
+OFFLINE_PK = -1  # the pk of the stand-in version used before the database could be opened
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,11 +67,61 @@ def _store(url: str) -> Store:
     return store
 
 
-def store() -> Store:
+def _url() -> str | None:
     from ui.auth import secret
 
-    explicit = os.environ.get("ADVISOR_DATABASE_URL") or secret("ADVISOR_DATABASE_URL")
-    return _store(database_url(explicit))
+    return os.environ.get("ADVISOR_DATABASE_URL") or secret("ADVISOR_DATABASE_URL") or None
+
+
+def store() -> Store:
+    """The database; raises :class:`DatabaseUnavailable` when it cannot be opened. Opening
+    is tried again on the next run (a failure is not cached)."""
+    try:
+        return _store(database_url(_url()))
+    except Exception as exc:
+        unavailable = as_unavailable(exc)
+        if unavailable is None:
+            raise
+        raise unavailable from exc
+
+
+def as_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """``exc`` as the database being unavailable (with the sentence saying why), or None
+    when it is something else (a bug is not blamed on the database)."""
+    if isinstance(exc, DatabaseUnavailable):
+        return exc
+    try:
+        shown = database_url(_url())
+    except DatabaseUnavailable as unusable:
+        return unusable
+    return database_error(exc, shown)
+
+
+def record_failure(exc: DatabaseUnavailable) -> None:
+    """Remember that the database failed in this run, for the banner."""
+    st.session_state[FAILED_THIS_RUN] = str(exc)
+
+
+def database_problem() -> str | None:
+    """Why the database could not be used in this run or since the last good save; None
+    while all is well."""
+    found = st.session_state.get(FAILED_THIS_RUN) or st.session_state.get(UNSAVED)
+    return str(found) if found else None
+
+
+def unsaved() -> bool:
+    return bool(st.session_state.get(UNSAVED))
+
+
+def _pristine() -> bool:
+    """Nothing entered in this session yet."""
+    return (
+        st.session_state.get(ID) is None
+        and not answers()
+        and not notes()
+        and not extra()
+        and title() == "Untitled assessment"
+    )
 
 
 def init() -> None:
@@ -62,7 +134,9 @@ def init() -> None:
     ss.setdefault(ID, None)
     ss.setdefault(EXTRA, {})
     wanted = st.query_params.get("a")
-    if wanted and wanted != ss[ID]:
+    # A link is opened into an untouched session only: answers typed while the database
+    # was down are never replaced by the saved ones when it comes back.
+    if wanted and wanted != ss[ID] and _pristine():
         try:
             open_assessment(store().assessment(wanted))
         except NotFound:
@@ -70,8 +144,20 @@ def init() -> None:
             ss["aa_flash"] = (
                 f"No saved assessment {wanted!r} (it may have been deleted); a new one is open."
             )
-    if VERSION not in ss:
-        use_version(_active_version())
+        except DatabaseUnavailable as exc:
+            record_failure(exc)
+    if VERSION not in ss or policy_version().pk == OFFLINE_PK:
+        try:
+            if VERSION not in ss:
+                use_version(_active_version())
+            else:
+                _stored_version(store())  # the database may be back
+        except DatabaseUnavailable as exc:
+            record_failure(exc)
+            if VERSION not in ss:
+                use_version(_shipped_version())
+    if unsaved():
+        save()  # the database may be back: try again what could not be saved
     _freeze_long_lived_objects()
 
 
@@ -95,6 +181,37 @@ def _freeze_long_lived_objects() -> None:
             _FROZEN["modules"] = len(sys.modules)
             gc.collect()
             gc.freeze()
+
+
+def _shipped_version() -> PolicyVersion:
+    """The shipped policy as a version that is not (yet) in the database."""
+    from scoring import policy_stamp
+
+    rubric = shipped_rubric(str(default_rubric_path()))
+    return PolicyVersion(
+        pk=OFFLINE_PK,
+        rubric_id=rubric.id,
+        version=rubric.version,
+        sha256=policy_stamp(rubric).sha256,
+        title=rubric.title,
+        author="the shipped policy file (the database is unavailable)",
+        note="",
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        parent_pk=None,
+        content=rubric.model_dump(mode="json", exclude_none=True),
+    )
+
+
+def _stored_version(db: Store) -> PolicyVersion:
+    """The session's policy version as stored: the stand-in becomes the stored version with
+    the same content, or the active one."""
+    mine = policy_version()
+    if mine.pk != OFFLINE_PK:
+        return mine
+    found = next((v for v in db.versions(mine.rubric_id) if v.sha256 == mine.sha256), None)
+    found = found or _active_version()
+    use_version(found)
+    return found
 
 
 def _active_version() -> PolicyVersion:
@@ -206,7 +323,11 @@ def new_assessment() -> None:
     ss[ID] = None
     ss[ANSWERS], ss[NOTES], ss[TITLE], ss[STEP] = {}, {}, "Untitled assessment", 0
     ss[EXTRA] = {}
-    use_version(_active_version())
+    try:
+        use_version(_active_version())
+    except DatabaseUnavailable as exc:
+        record_failure(exc)
+        use_version(_shipped_version())
     st.query_params.pop("a", None)
     forget_widgets()
 
@@ -246,14 +367,32 @@ def replace_all(answers_model: Answers) -> None:
 def save(*, overwrite: bool = False) -> None:
     """Autosave: create the assessment on its first answer, then save over the revision this
     session last saw. If someone else saved in between, nothing is overwritten: the conflict
-    is kept for the page to show, with the choice to load theirs or overwrite with ours."""
+    is kept for the page to show, with the choice to load theirs or overwrite with ours.
+
+    When the database is unavailable nothing is raised: the edits stay in the session, the
+    reason is kept for the banner, and the next run tries again."""
     ss = st.session_state
     if ss.get(CONFLICT) is not None and not overwrite:
         return  # waiting for the person to choose; their edits stay in the session
+    try:
+        _save(overwrite)
+    except Exception as exc:
+        unavailable = as_unavailable(exc)
+        if unavailable is None:
+            raise
+        ss[UNSAVED] = str(unavailable)
+        record_failure(unavailable)
+        return
+    ss.pop(UNSAVED, None)
+
+
+def _save(overwrite: bool) -> None:
+    ss = st.session_state
+    if _pristine():
+        return  # an assessment is created with its first answer
     db = store()
+    _stored_version(db)
     if ss.get(ID) is None:
-        if not answers() and not notes() and not extra() and title() == "Untitled assessment":
-            return
         item = db.create_assessment(
             title(), dict(answers()), dict(notes()), policy_version(), dict(extra())
         )
