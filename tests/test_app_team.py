@@ -197,14 +197,146 @@ def test_single_user_mode_says_so() -> None:
     assert any("Single-user mode" in i.value for i in at.info)
 
 
+def _gate(now: list[float], **limits: Any) -> PassphraseGate:
+    return PassphraseGate("s3cret", clock=lambda: now[0], **limits)
+
+
 def test_lockout_after_repeated_failures() -> None:
     now = [100.0]
-    gate = PassphraseGate("s3cret", max_failures=3, lockout_seconds=60, clock=lambda: now[0])
-    assert not gate.check("a") and not gate.check("b") and not gate.check("c")
-    with pytest.raises(LockedOut):
-        gate.check("s3cret")  # even the right one, while locked
+    gate = _gate(now, max_failures=3, lockout_seconds=60)
+    assert not any(gate.check(guess, "tab-1") for guess in ("a", "b", "c"))
+    with pytest.raises(LockedOut, match="from here"):
+        gate.check("s3cret", "tab-1")  # even the right one, while locked
     now[0] += 61
-    assert gate.check("s3cret")
+    assert gate.check("s3cret", "tab-1")
+
+
+def test_one_client_locked_out_does_not_lock_out_another() -> None:
+    now = [0.0]
+    gate = _gate(now, max_failures=3)
+    for guess in ("a", "b", "c"):
+        assert not gate.check(guess, "attacker")
+    with pytest.raises(LockedOut):
+        gate.check("d", "attacker")
+    assert gate.check("s3cret", "admin")
+
+
+def test_each_further_lockout_of_a_client_lasts_twice_as_long_up_to_the_cap() -> None:
+    now = [0.0]
+    gate = _gate(now, max_failures=2, lockout_seconds=60, max_lockout_seconds=200)
+    lockouts = []
+    for _ in range(4):
+        gate.check("a", "tab")
+        gate.check("b", "tab")
+        with pytest.raises(LockedOut) as locked:
+            gate.check("c", "tab")
+        lockouts.append(round(locked.value.seconds))
+        now[0] += locked.value.seconds
+    assert lockouts == [60, 120, 200, 200]
+    assert gate.check("s3cret", "tab")  # a right guess clears the client's record
+    gate.check("a", "tab")
+    gate.check("b", "tab")
+    with pytest.raises(LockedOut) as locked:
+        gate.check("c", "tab")
+    assert round(locked.value.seconds) == 60
+
+
+def test_many_clients_guessing_are_slowed_to_one_checked_guess_per_interval() -> None:
+    # a new tab for every guess, ten guesses a second for an hour
+    now = [0.0]
+    gate = _gate(now, global_failures=20, global_window=600, slow_seconds=5)
+    checked = 0
+    for n in range(36_000):
+        now[0] = n / 10
+        try:
+            gate.check(f"guess {n}", f"tab-{n}")
+        except LockedOut as exc:
+            assert "many wrong passphrases are being tried" in str(exc)
+            continue
+        checked += 1
+    assert checked <= 20 + 3600 / 5 + 1  # the first 20, then one every 5 s
+    assert checked >= 3600 / 5  # ... and no more slowing than that
+
+
+def test_an_admin_still_gets_in_while_others_guess() -> None:
+    now = [0.0]
+    gate = _gate(now, global_failures=20, slow_seconds=5)
+    for n in range(20):
+        gate.check("wrong", f"tab-{n}")
+    with pytest.raises(LockedOut) as busy:
+        gate.check("s3cret", "admin")  # too soon after the last wrong guess: not checked
+    assert busy.value.seconds <= 5
+    now[0] += busy.value.seconds
+    assert gate.check("s3cret", "admin")
+
+
+def test_clients_remembered_are_bounded() -> None:
+    now = [0.0]
+    gate = _gate(now, max_clients=100, global_failures=10**9)
+    for n in range(1_000):
+        gate.check("wrong", f"tab-{n}")
+    assert len(gate._clients) == 100
+
+
+def test_a_wrong_passphrase_in_one_session_does_not_lock_out_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ADVISOR_ADMIN_PASSPHRASE", "correct horse")
+    attacker = _app()
+    attacker.switch_page("ui/policy.py").run()
+    for _ in range(6):
+        next(t for t in attacker.text_input if t.label == "Admin passphrase").input("wrong")
+        _button(attacker, "Become admin").click().run()
+    assert any("Too many wrong passphrases from here" in e.value for e in attacker.error)
+    admin = _app()
+    admin.switch_page("ui/policy.py").run()
+    next(t for t in admin.text_input if t.label == "Admin passphrase").input("correct horse")
+    _button(admin, "Become admin").click().run()
+    assert any("Admin: you may publish" in s.value for s in admin.success)
+
+
+def test_publishing_and_activating_are_refused_to_a_non_admin_where_they_happen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ADVISOR_ADMIN_PASSPHRASE", "correct horse")
+    at = _app()
+    at.switch_page("ui/policy.py").run()
+    at.number_input(key="pol_th_recommend").set_value(60.0).run()
+    assert _button(at, f"Publish as default v{V1}").disabled
+    next(t for t in at.text_input if t.label == "Admin passphrase").input("correct horse")
+    _button(at, "Become admin").click().run()
+    publish = _button(at, f"Publish as default v{V1}")
+    assert not publish.disabled
+    # the role goes (signed out in the meantime) while the page still shows the button
+    del at.session_state["aa_admin"]
+    publish.click().run()
+    assert not at.exception
+    assert any("Publishing a policy needs the admin role" in shown(e.value) for e in at.error)
+    assert [v.version for v in _store().versions()] == [V0]
+
+    def page() -> None:  # the calls the Policy page makes, made directly by a non-admin
+        import streamlit as st
+
+        from scoring import AdvisorError
+        from ui import state
+
+        state.init()
+        rubric = state.policy()
+        for name, action in (
+            ("publish", lambda: state.publish_policy(rubric, note="", base_pk=1, activate=True)),
+            ("activate", lambda: state.activate_policy(1)),
+        ):
+            try:
+                action()
+            except AdvisorError as exc:
+                st.text(f"{name} refused: {exc}")
+
+    direct = AppTest.from_function(page, default_timeout=30).run()
+    assert not direct.exception
+    refused = [t.value for t in direct.text]
+    assert refused[0].startswith("publish refused: Publishing a policy needs the admin role")
+    assert refused[1].startswith("activate refused: Choosing the policy for new assessments")
+    assert [v.version for v in _store().versions()] == [V0]
 
 
 def test_two_sessions_editing_one_assessment_are_told_not_overwritten() -> None:

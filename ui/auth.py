@@ -4,22 +4,52 @@
   the signed-in users whose e-mail is listed in ``ADVISOR_ADMINS`` (environment, comma
   separated) or ``advisor.admins`` (secrets).
 * Otherwise an admin passphrase from ``ADVISOR_ADMIN_PASSPHRASE`` (environment or
-  secrets), checked in constant time with a lockout after repeated failures.
+  secrets), checked in constant time with a lockout per browser session after repeated
+  failures and a slow-down for everyone when many fail (:mod:`scoring.access`).
 * With neither, the app runs in single-user mode: whoever uses it is the admin.
+
+The role is checked again where a change is made (:func:`require_admin`), not only by
+disabling the widgets that ask for it.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any, Literal
 
 import streamlit as st
 
+from scoring import AdvisorError
 from scoring.access import LockedOut, PassphraseGate
 from ui.common import plain
 
 Mode = Literal["identity", "passphrase", "single-user"]
 ADMIN_FLAG = "aa_admin"
+CLIENT = "aa_client"  # this browser session, as the passphrase gate knows it
+
+
+class AdminRequired(AdvisorError):
+    """A change that only an admin may make was asked for by someone who is not one."""
+
+
+def require_admin(action: str) -> None:
+    """Raise :class:`AdminRequired` unless the current user has the admin role."""
+    if not is_admin():
+        raise AdminRequired(
+            f"{action} needs the admin role; nothing was changed. "
+            + ("Sign in as an admin" if mode() == "identity" else "Enter the admin passphrase")
+            + " on the Policy page."
+        )
+
+
+def _client() -> str:
+    """The browser session: each one has its own lockout, so a wrong guess in one tab never
+    locks out another person (the gate's slow-down covers many tabs at once)."""
+    found = st.session_state.get(CLIENT)
+    if not isinstance(found, str):
+        found = st.session_state[CLIENT] = uuid.uuid4().hex
+    return found
 
 
 def secret(name: str, section: str | None = None) -> Any:
@@ -113,7 +143,7 @@ def sign_in_panel() -> None:
         passphrase = _passphrase()
         assert passphrase is not None
         try:
-            ok = _gate(passphrase).check(guess)
+            ok = _gate(passphrase).check(guess, _client())
         except LockedOut as exc:
             st.error(str(exc).capitalize() + ".", icon=":material/lock_clock:")
             return

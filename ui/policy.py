@@ -110,9 +110,7 @@ def _publish(edited: Rubric, base_pk: int | None) -> None:
     note = st.session_state.get("pol_note", "")
     activate = bool(st.session_state.get("pol_activate", True))
     try:
-        version = state.store().publish(
-            edited, author=auth.author(), note=note, base_pk=base_pk, activate=activate
-        )
+        version = state.publish_policy(edited, note=note, base_pk=base_pk, activate=activate)
     except AdvisorError as exc:
         st.session_state["aa_publish_error"] = str(exc)
         return
@@ -124,7 +122,7 @@ def _publish(edited: Rubric, base_pk: int | None) -> None:
 
 @callback
 def _activate(pk: int) -> None:
-    state.store().activate(pk)
+    state.activate_policy(pk)
 
 
 # --- page parts -------------------------------------------------------------------------------

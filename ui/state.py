@@ -419,6 +419,27 @@ def _save(overwrite: bool) -> None:
     ss.pop(CONFLICT, None)
 
 
+def publish_policy(
+    rubric: Rubric, *, note: str, base_pk: int | None, activate: bool
+) -> PolicyVersion:
+    """Publish ``rubric`` as a new version, for admins only (checked here, where the change
+    is made, whatever the page showed)."""
+    from ui import auth
+
+    auth.require_admin("Publishing a policy")
+    return store().publish(
+        rubric, author=auth.author(), note=note, base_pk=base_pk, activate=activate
+    )
+
+
+def activate_policy(pk: int) -> None:
+    """Make version ``pk`` the one new assessments use, for admins only."""
+    from ui import auth
+
+    auth.require_admin("Choosing the policy for new assessments")
+    store().activate(pk)
+
+
 def move_to_version(version: PolicyVersion) -> None:
     use_version(version)
     save()
