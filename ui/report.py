@@ -52,6 +52,12 @@ class _Job:
 
 def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
     def build() -> bytes:
+        # This runs on a server thread while the page's own run may still be importing
+        # pandas (for its tables); altair takes a half-imported pandas from sys.modules and
+        # fails ("partially initialized module 'pandas'"). Importing it here waits for the
+        # import in progress to finish.
+        import pandas  # noqa: F401
+
         from scoring.report.render import render  # imported on the first download only
 
         try:
