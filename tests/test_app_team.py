@@ -123,25 +123,28 @@ def test_list_paginates(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len([b for b in at.button if b.label == "Open"]) == 5
 
 
-def _publish_lenient_version(at: AppTest) -> None:
+STRICT = 78.0  # a recommend threshold that moves the sales-call example from Recommend to Adapt
+
+
+def _publish_stricter_version(at: AppTest) -> None:
     at.switch_page("ui/policy.py").run()
-    at.number_input(key="pol_th_recommend").set_value(60.0).run()
+    at.number_input(key="pol_th_recommend").set_value(STRICT).run()
     _button(at, f"Publish as default v{V1}").click().run()
     assert not at.exception
 
 
 def test_rescore_page_compares_and_moves_the_assessment() -> None:
     at = _app()
-    _upload(at, "invoice_extraction.yaml")
-    _publish_lenient_version(at)
+    _upload(at, "sales_call_summaries.yaml")
+    _publish_stricter_version(at)
     at.switch_page("ui/rescore.py").run()
     badges = [m.value for m in at.markdown if 'role="status"' in m.value]
-    assert "Verdict: ADAPT" in badges[0] and "Verdict: RECOMMEND" in badges[1]
-    assert len(at.dataframe[0].value) == 9
+    assert "Verdict: RECOMMEND" in badges[0] and "Verdict: ADAPT" in badges[1]
+    assert len(at.dataframe[0].value) == len(DEFAULT.sections)
     _button(at, f"Move this assessment to default v{V1}").click().run()
     assert at.session_state["aa_policy_version"].version == V1
     saved = _store().assessment(at.session_state["aa_id"])
-    assert (saved.verdict, saved.policy_pk) == ("recommend", 2)
+    assert (saved.verdict, saved.policy_pk) == ("adapt", 2)
     at.switch_page("ui/report.py").run()
     assert any(f"version {V1} (published" in shown(c.value) for c in at.caption)
 
@@ -156,13 +159,13 @@ def test_dry_run_shows_which_verdicts_change_then_publish() -> None:
         _button(at, "New assessment").click().run()
         _upload(at, name)
     at.switch_page("ui/policy.py").run()
-    at.number_input(key="pol_th_recommend").set_value(60.0).run()
+    at.number_input(key="pol_th_recommend").set_value(STRICT).run()
     at.button(key="pol_dry_run").click().run()
     assert not at.exception
     assert at.metric[0].value == "1 of 3"
     table = at.dataframe[-2].value  # the dry-run table (the versions table comes last)
-    assert list(table["Assessment"]) == ["Invoice field extraction for accounts payable"]
-    assert list(table["Before"]) == ["adapt"] and list(table["After"]) == ["recommend"]
+    assert list(table["Assessment"]) == ["Sales-call summaries into the CRM"]
+    assert list(table["Before"]) == ["recommend"] and list(table["After"]) == ["adapt"]
     assert next(iter(table["Open"])).startswith("/?a=")
     assert _store().count_assessments() == 3
     assert {a.policy_pk for a in _store().iter_assessments()} == {1}  # a dry run writes nothing
