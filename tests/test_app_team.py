@@ -557,7 +557,7 @@ def test_the_banner_download_holds_the_answers_of_the_session(
         state.set_title("Offline case")
         state.set_answer("use_pattern", "internal_assistant")
         state.set_note("use_pattern", "written offline")
-        st.text(common._answers_yaml().decode())
+        st.text(common._answers_yaml()().decode())
 
     at = AppTest.from_function(page, default_timeout=30).run()
     assert not at.exception

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from scoring import load_answers, load_rubric, visible_questions
+from scoring import load_answers, load_rubric, parse_answers, visible_questions
 from scoring.cli import main
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
@@ -263,3 +263,28 @@ def test_nothing_written_renders_as_markdown_or_fetches_anything(
         expect(page.get_by_test_id("stTooltipContent")).to_be_visible()
         check("Policy (a rule's reason)", HOSTILE)
         browser.close()
+
+
+def test_with_the_database_unavailable_the_answers_can_still_be_downloaded(
+    tmp_path: Path,
+) -> None:
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not an SQLite database\n" * 64)
+    env = {**FIXED_DATE, "ADVISOR_DATABASE_URL": f"sqlite:///{corrupt}"}
+    with running_app(env) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.set_default_timeout(30_000)
+        page.goto(base)
+        expect(page.get_by_text("The database is unavailable.")).to_be_visible()
+        question: Any = DEFAULT.questions_by_id["output_audience"]
+        expert = next(o.label for o in question.options if o.id == "domain_experts")
+        page.get_by_role("radiogroup", name=question.prompt).get_by_text(expert).click()
+        expect(page.get_by_text("Your latest changes are not saved.")).to_be_visible()
+        expect(page.get_by_text("The database is unavailable.")).to_have_count(1)
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download your answers (YAML)").click()
+        saved = info.value.path().read_bytes()
+        browser.close()
+    answers = parse_answers(saved, DEFAULT)
+    assert answers.answers == {"output_audience": "domain_experts"}

@@ -114,7 +114,7 @@ def database_banner() -> None:
         )
         st.download_button(
             "Download your answers (YAML)",
-            data=_answers_yaml,
+            data=_answers_yaml(),
             file_name="answers.yaml",
             mime="application/x-yaml",
             on_click="ignore",
@@ -122,24 +122,33 @@ def database_banner() -> None:
         )
 
 
-def _answers_yaml() -> bytes:
-    """The session's answers as an answers file (built when the button is clicked)."""
+def _answers_yaml() -> Callable[[], bytes]:
+    """The session's answers as an answers file, built when the button is clicked. The
+    build runs on a server thread without the session, so the answers are taken now."""
     from scoring import answers_to_yaml
     from ui import state
 
-    try:
-        usable, _ = state.current_answers()
-        return answers_to_yaml(usable.model_copy(update={"rubric": state.policy().id})).encode()
-    except Exception:  # whatever the session holds is better than nothing
-        import yaml
+    title, answers, notes, extra = (
+        state.title(),
+        dict(state.answers()),
+        dict(state.notes()),
+        dict(state.extra()),
+    )
+    rubric = state.policy()
 
-        raw = {
-            "title": state.title(),
-            "answers": state.answers(),
-            "notes": state.notes(),
-            **state.extra(),
-        }
-        return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).encode()
+    def build() -> bytes:
+        from scoring import usable_answers
+
+        try:
+            usable, _ = usable_answers(rubric, title, answers, notes, extra)
+            return answers_to_yaml(usable.model_copy(update={"rubric": rubric.id})).encode()
+        except Exception:  # whatever the session holds is better than nothing
+            import yaml
+
+            raw = {"title": title, "answers": answers, "notes": notes, **extra}
+            return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).encode()
+
+    return build
 
 
 def run_page(render: Callable[[], None]) -> None:
