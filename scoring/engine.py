@@ -209,9 +209,20 @@ def verdict_for(score_value: float, rubric: Rubric) -> Verdict:
 
 
 def policy_stamp(rubric: Rubric) -> PolicyStamp:
-    """Id, version and the SHA-256 of the rubric's canonical JSON (sorted keys, no spaces)."""
+    """Id, version and the SHA-256 of the rubric's canonical JSON.
+
+    The canonical form leaves out every value equal to its field's default (at any depth,
+    so ``enabled: true``, ``weight: 1.0``, an empty list or an all-default block hash as if
+    not written), sorts keys and has no spaces. A new model field with a default therefore
+    leaves the hash of unchanged policies as it was; any value that differs from a default
+    (a weight, a threshold, a label) changes it. Hashes written before this form (the full
+    dump, defaults included) are re-stamped by migration 0004 and recognised on import.
+    """
     canonical = json.dumps(
-        rubric.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        rubric.model_dump(mode="json", exclude_defaults=True),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return PolicyStamp(id=rubric.id, title=rubric.title, version=rubric.version, sha256=digest)

@@ -53,7 +53,7 @@ def test_migrates_an_empty_database(database_url: str) -> None:
     store = Store(database_url)
     assert store.schema_revision() is None
     store.migrate()
-    assert store.schema_revision() == "0003"
+    assert store.schema_revision() == "0004"
     store.migrate()  # idempotent
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"assessments", "policy_versions", "settings", "alembic_version"} <= tables
@@ -88,7 +88,7 @@ def test_migrates_data_from_the_first_schema_version(database_url: str) -> None:
             {"answers": json.dumps({"use_pattern": "classify_extract"}), "now": now},
         )
     store.migrate()
-    assert store.schema_revision() == "0003"
+    assert store.schema_revision() == "0004"
     item = store.assessment("old1")
     assert (item.title, item.revision, item.verdict, item.deleted_at) == (
         "Legacy Invoice Pilot",

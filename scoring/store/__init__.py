@@ -139,7 +139,7 @@ class PolicyVersion:
         return f"{self.rubric_id} v{self.version}"
 
     def rubric(self) -> Rubric:
-        return _rubric_from_content(self.content)
+        return rubric_from_content(self.content)
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,9 @@ _RUBRIC_CACHE: dict[str, Rubric] = {}
 _RUBRIC_LOCK = threading.Lock()
 
 
-def _rubric_from_content(content: dict[str, Any]) -> Rubric:
+def rubric_from_content(content: dict[str, Any]) -> Rubric:
+    """The rubric a stored version's content holds (the one loader every read goes through;
+    migration 0004 uses it too). Cached by content."""
     key = json.dumps(content, sort_keys=True)
     with _RUBRIC_LOCK:
         cached = _RUBRIC_CACHE.get(key)

@@ -2,7 +2,9 @@
 
 A backup is a JSON file written by ``adoption-advisor export``. Nothing in it is
 trusted: every policy version's content is validated as a rubric and its SHA-256
-recomputed with :func:`scoring.engine.policy_stamp`; every assessment row is
+recomputed with :func:`scoring.engine.policy_stamp` (a backup written before that hash
+left defaults out carries the older hash of the same content, which is recognised exactly
+— :mod:`scoring.store.legacy` — and replaced by today's); every assessment row is
 checked with the models the app saves through (:class:`scoring.answers.Answers`)
 and scored under its own policy version, as a save would. Any problem refuses the
 backup as a whole (:class:`BackupRefused`), each problem naming the row::
@@ -35,6 +37,7 @@ from ..models import Rubric
 from ..source import Document
 from . import tables as t
 from .errors import BackupRefused
+from .legacy import legacy_digests
 
 __all__ = [
     "BACKUP_FORMAT_VERSION",
@@ -325,7 +328,10 @@ def _check_version(index: int, raw: Any, file: str, problems: list[Problem]) -> 
             )
         )
     digest = policy_stamp(rubric).sha256
-    if row.sha256 != digest:
+    # A backup written before migration 0004 records the older hash of the same content:
+    # accepted only when it is exactly that content's legacy hash, and stored as today's.
+    hashed = row.sha256 == digest or row.sha256 in legacy_digests(row.content)
+    if not hashed:
         problems.append(
             where(
                 "sha256",
@@ -333,9 +339,9 @@ def _check_version(index: int, raw: Any, file: str, problems: list[Problem]) -> 
                 "recorded when the version was published (was either changed since?)",
             )
         )
-    if mismatched or row.sha256 != digest:
+    if mismatched or not hashed:
         return None
-    values = row.model_dump(exclude={"pk", "parent_pk"})
+    values = {**row.model_dump(exclude={"pk", "parent_pk"}), "sha256": digest}
     return VersionRow(index, label, row.pk, row.parent_pk, rubric, values)
 
 
