@@ -10,7 +10,14 @@ from .errors import AdvisorError
 from .loader import load_rubric
 from .models import Rubric
 
-__all__ = ["RubricFile", "default_rubric_path", "find_rubric", "list_rubrics", "rubric_dir"]
+__all__ = [
+    "RubricFile",
+    "default_rubric_path",
+    "find_rubric",
+    "list_rubrics",
+    "reference_dir",
+    "rubric_dir",
+]
 
 
 def rubric_dir() -> Path:
@@ -21,6 +28,18 @@ def rubric_dir() -> Path:
     package = Path(__file__).resolve().parent
     checkout = package.parent / "rubric"
     return checkout if checkout.is_dir() else package / "_rubric"
+
+
+def reference_dir() -> Path:
+    """The reference decisions the Policy page checks a draft against:
+    ``ADVISOR_REFERENCE_DIR`` (a company's own past decisions), else the repository's
+    ``examples/reference/``, else the copy in the wheel."""
+    configured = os.environ.get("ADVISOR_REFERENCE_DIR")
+    if configured:
+        return Path(configured)
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "examples" / "reference"
+    return checkout if checkout.is_dir() else package / "_reference"
 
 
 def default_rubric_path() -> Path:
