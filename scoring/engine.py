@@ -15,7 +15,8 @@ The formula (documented for policy owners in rubric/README.md):
   every adoption condition that holds caps it at Adapt, and the adaptation advice caps it
   (specialising a model: at most Adapt; keeping today's process: Avoid);
 * the verdict is ``provisional`` while any weighted section has less than the policy's
-  ``finality.min_answered_share`` of its shown question weight answered.
+  ``finality.min_answered_share`` of its shown question weight answered — unless the
+  verdict range is a single verdict, so no open answer could change it.
 
 A counted answer's contribution is ``share × (x − 50)``, where ``share`` is its
 section's share of the overall weight times its own share of the section's
@@ -639,7 +640,10 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     adaptation = _adaptation(rubric, values, evaluation)
     conditions = _conditions(rubric, values, evaluation, contributions, adaptation)
     verdict_range = _verdict_range(rubric, values, evaluation)
-    status = "provisional" if evaluation.provisional else "final"
+    # Too little answered makes a verdict provisional, unless no answer to the open
+    # questions could change it (a gate that holds whatever they are, for example).
+    settled = verdict_range.best is verdict_range.worst
+    status = "provisional" if evaluation.provisional and not settled else "final"
     next_steps = _next_steps(rubric, rules, contributions, evaluation.verdict)
     return ScoreResult(
         status=status,
@@ -924,14 +928,11 @@ def _decision(
     verdict, raw, value = evaluation.verdict, evaluation.raw_verdict, evaluation.score
     assert verdict is not None and raw is not None and value is not None
     t = rubric.thresholds
-    if evaluation.provisional:
-        if verdict_range.best is verdict_range.worst and verdict_range.exact:
-            span = f"no answer to the open questions can change it from {verdict.label}"
-        else:
-            span = (
-                f"the answers so far allow anything between {verdict_range.worst.label} "
-                f"and {verdict_range.best.label}"
-            )
+    if evaluation.provisional and verdict_range.best is not verdict_range.worst:
+        span = (
+            f"the answers so far allow anything between {verdict_range.worst.label} "
+            f"and {verdict_range.best.label}"
+        )
         return Decision(
             kind="provisional",
             ids=[],

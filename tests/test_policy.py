@@ -56,7 +56,7 @@ def test_invalid_edit_names_the_field(default_rubric: Rubric) -> None:
     )
     assert (
         "policy editor: thresholds → adapt: expected the adapt threshold (90) to be at most "
-        "the recommend threshold (68)"
+        "the recommend threshold (65)"
     ) in text
 
 

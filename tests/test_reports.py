@@ -99,7 +99,7 @@ def test_section_chart_spec_has_one_bar_per_answered_section(default_rubric: Rub
     titles = [row["factor"] for row in bars["data"]["values"]]
     assert titles == [s.title for s in report.result.sections if s.score is not None]
     rules = spec["layer"][2]["data"]["values"]
-    assert [r["at"] for r in rules] == [68.0, 50.0]
+    assert [r["at"] for r in rules] == [65.0, 50.0]
     assert spec["config"]["font"] == "DejaVu Sans"
 
 
