@@ -12,7 +12,8 @@ import streamlit as st
 from scoring import AdvisorError, Rubric, parse_rubric, score
 from scoring.errors import NotEnoughAnswers
 from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_changes
-from scoring.rubrics import default_rubric_path, rubric_dir
+from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
+from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
 from scoring.store import PolicyVersion, RescoreChange
 from ui import auth, state
 from ui.common import callback, plain, run_page, show_problems, verdict_badge
@@ -75,6 +76,18 @@ def _on_question_weight(question_id: str) -> None:
 @callback
 def _on_rule(rule_id: str) -> None:
     _edits().rules_enabled[rule_id] = bool(st.session_state[f"pol_rule_{rule_id}"])
+
+
+@callback
+def _on_condition(condition_id: str) -> None:
+    _edits().conditions_enabled[condition_id] = bool(
+        st.session_state[f"pol_cond_{condition_id}"]
+    )
+
+
+@callback
+def _on_finality() -> None:
+    _edits().min_answered_share = float(st.session_state["pol_finality"]) / 100
 
 
 @callback
@@ -202,6 +215,12 @@ def _editor(draft: Rubric) -> None:
         args=("adapt",),
     )
     st.subheader("Section weights")
+    st.caption(
+        "A weight is importance, not strictness: raising a section's weight pulls the overall "
+        "score towards that section's score, so a case with low risks rises when risks weigh "
+        "more. To be stricter about something, use a hard rule or a condition, or raise the "
+        "thresholds."
+    )
     columns = st.columns(3)
     for index, section in enumerate(draft.sections):
         with columns[index % 3]:
@@ -224,6 +243,28 @@ def _editor(draft: Rubric) -> None:
                         _on_question_weight,
                         question.id,
                     )
+    st.subheader("When a verdict is final")
+    _seed("pol_finality", round(draft.finality.min_answered_share * 100))
+    st.slider(
+        "Share of each section's question weight that must be answered (%)",
+        0,
+        100,
+        step=5,
+        key="pol_finality",
+        on_change=_on_finality,
+        help="Below it the verdict is provisional, unless no open answer could change it.",
+    )
+    st.subheader("Conditions of adoption (each caps the verdict at Adapt)")
+    for condition in draft.conditions:
+        key = f"pol_cond_{condition.id}"
+        _seed(key, condition.enabled)
+        st.toggle(
+            plain(condition.title),
+            key=key,
+            on_change=_on_condition,
+            args=(condition.id,),
+            help=plain(condition.text),
+        )
     st.subheader("Hard rules")
     for rule in draft.hard_rules:
         key = f"pol_rule_{rule.id}"
@@ -272,6 +313,58 @@ def _preview(edited: Rubric | None) -> None:
                 "Points": f"{c.points_before:+.2f} → {c.points_after:+.2f}",
             }
             for c in moved
+        ],
+        hide_index=True,
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def _reference_cases(folder: str) -> tuple[list[ReferenceCase], str | None]:
+    try:
+        return load_cases(folder), None
+    except AdvisorError as exc:
+        return [], str(exc)
+
+
+@st.cache_data(max_entries=16, show_spinner="Checking the reference decisions…")
+def _calibration(rubric_json: str, folder: str) -> tuple[Calibration | None, str | None]:
+    cases, error = _reference_cases(folder)
+    if error is not None:
+        return None, error
+    try:
+        return calibrate(Rubric.model_validate_json(rubric_json), cases), None
+    except AdvisorError as exc:
+        return None, str(exc)
+
+
+def _reference_check(edited: Rubric) -> None:
+    st.subheader("Reference decisions")
+    folder = reference_dir()
+    result, error = _calibration(edited.model_dump_json(), str(folder))
+    if result is None:
+        st.warning(plain(f"The reference decisions in {folder} cannot be checked: {error}"))
+        return
+    total = len(result.cases)
+    st.metric(
+        "Known decisions the draft agrees with",
+        f"{result.agreeing} of {total}",
+        help="Cases with expected verdicts (examples/reference, or the folder named by "
+        "ADVISOR_REFERENCE_DIR — a company's own past decisions).",
+    )
+    st.caption(plain(f"{result.summary()} under the draft ({folder})."))
+    if not result.disagreeing:
+        return
+    st.dataframe(
+        [
+            {
+                "Case": c.title,
+                "Expected": c.expected,
+                "Draft gives": c.got,
+                "Score": c.score,
+                "Why": c.decision,
+                "Mismatch": "; ".join(c.mismatches),
+            }
+            for c in result.disagreeing
         ],
         hide_index=True,
     )
@@ -417,6 +510,7 @@ def render() -> None:
                 show_problems("These edits do not make a valid policy:", exc.problems)
         _preview(edited)
         if edited is not None:
+            _reference_check(edited)
             _dry_run(edited)
             if not edits.is_empty() or not _is_published(draft):
                 base = db.version(base_pk).label if base_pk else "nothing (a new policy)"
