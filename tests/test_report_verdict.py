@@ -8,6 +8,7 @@ import html
 import io
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 import yaml
@@ -129,20 +130,19 @@ def test_a_provisional_pdf_says_provisional_on_page_1_above_everything_else() ->
     assert "RECOMMEND" not in page1
 
 
-def test_a_provisional_range_whose_ends_meet_says_so_in_every_format() -> None:
+def test_a_short_assessment_that_no_open_answer_can_change_is_final_in_every_format() -> None:
     report = build_report(DEFAULT, AUTONOMOUS)
-    assert report.status == "provisional"
-    headline = "Provisional: Avoid whatever the open answers are"
-    assert report.headline.text == headline
-    decision = (
-        "Provisional: too little is answered for a final verdict; no answer to the open "
-        "questions can change it from Avoid."
-    )
+    assert report.result.completeness.sections_short  # too little answered …
+    assert report.result.verdict_range.best is report.result.verdict_range.worst
+    assert report.status == "final"  # … but a gate decides whatever the rest is
+    assert report.result.verdict is Verdict.AVOID
+    assert report.result.decision.kind == "rule"
     md = _md_text(render_markdown(report))
-    assert md.splitlines()[2].strip() == headline
-    assert decision in md and "between Avoid and Avoid" not in md
-    assert headline in _html_text(render_html(report))
-    assert _pdf_pages(report)[0].startswith(f"{AUTONOMOUS.title} {headline}")
+    assert md.splitlines()[2].startswith("Verdict: AVOID")
+    assert "Provisional" not in md and "between Avoid and Avoid" not in md
+    assert report.result.decision.text in md
+    assert "Verdict: AVOID" in _html_text(render_html(report))
+    assert _pdf_pages(report)[0].startswith(f"{AUTONOMOUS.title} Verdict: AVOID")
 
 
 def test_a_final_report_keeps_the_verdict_headline_in_its_colour() -> None:
@@ -303,3 +303,16 @@ def test_dont_know_is_open_in_the_headline_count() -> None:
         f"3 of {c.shown} questions answered (1 marked “don't know”)"
     )
     assert f"{c.shown - 3} questions are still open." in report.why
+
+
+def test_option_titles_beyond_the_basic_plane_draw_in_every_chart(tmp_path: Path) -> None:
+    import yaml
+
+    from scoring.cli import main
+
+    data = yaml.safe_load((ROOT / "examples" / "support_triage_options.yaml").read_text())
+    data["options"][0]["title"] = " ".join(["𝕕𝕠𝕦𝕓𝕝𝕖𝕤𝕥𝕣𝕦𝕔𝕜 🚀"] * 8)
+    answers = tmp_path / "wide.yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["score", str(answers), "--format", "html", "-o", str(tmp_path / "r.html")]) == 0
+    assert "𝕕𝕠𝕦𝕓𝕝𝕖𝕤𝕥𝕣𝕦𝕔𝕜" in (tmp_path / "r.html").read_text(encoding="utf-8")

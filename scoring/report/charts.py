@@ -48,10 +48,14 @@ _WIDTH = 460
 def _config(chart: alt.TopLevelMixin) -> Any:
     return (
         chart.configure(font=FONT_FAMILY)
-        .configure_axis(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY, labelFontSize=11)
+        # labelLimit 0: Vega never cuts a label itself (its cut splits characters outside
+        # the Basic Multilingual Plane in two and the converter fails); _short does it.
+        .configure_axis(
+            labelFont=FONT_FAMILY, titleFont=FONT_FAMILY, labelFontSize=11, labelLimit=0
+        )
         .configure_title(font=FONT_FAMILY, fontSize=13, anchor="start")
         .configure_view(stroke=None)
-        .configure_legend(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY)
+        .configure_legend(labelFont=FONT_FAMILY, titleFont=FONT_FAMILY, labelLimit=0)
     )
 
 
@@ -67,7 +71,7 @@ def section_chart(result: ScoreResult, thresholds: dict[str, float]) -> Any:
     """Score per factor (0–100) with the verdict thresholds as reference lines."""
     rows = [
         {
-            "factor": s.title,
+            "factor": _short(s.title, 30),
             "score": s.score,
             "label": f"{s.score:.0f}",
             "band": _band(s.score, thresholds),
@@ -85,7 +89,7 @@ def section_chart(result: ScoreResult, thresholds: dict[str, float]) -> Any:
         ),
         legend=alt.Legend(title=None, orient="bottom"),
     )
-    y = alt.Y("factor:N", sort=order, title=None, axis=alt.Axis(labelLimit=190))
+    y = alt.Y("factor:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     bars = (
         alt.Chart(data)
         .mark_bar(height=14)
@@ -138,7 +142,7 @@ def drivers_chart(result: ScoreResult) -> Any:
     ]
     order = [str(r["answer"]) for r in rows]
     data = alt.Data(values=rows)
-    y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     bars = (
         alt.Chart(data)
         .mark_bar(height=12)
@@ -191,7 +195,7 @@ def tornado_chart(sensitivity: Sensitivity) -> Any:
         )
     order = [str(r["label"]) for r in rows]
     data = alt.Data(values=rows)
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     bars = (
         alt.Chart(data)
         .mark_bar(height=11, color=_FOR, opacity=0.8)
@@ -229,7 +233,7 @@ def options_chart(comparison: OptionsComparison) -> Any:
     ]
     data = alt.Data(values=rows)
     y = alt.Y(
-        "option:N", sort=[str(r["option"]) for r in rows], title=None, axis=alt.Axis(labelLimit=260)
+        "option:N", sort=[str(r["option"]) for r in rows], title=None, axis=alt.Axis(labelLimit=0)
     )
     bars = (
         alt.Chart(data)
@@ -268,14 +272,15 @@ def cost_chart(costs: Costs) -> Any:
         if option.baseline:
             continue
         rows += [
-            {"month": m, "cost": v, "series": option.title} for m, v in enumerate(option.cumulative)
+            {"month": m, "cost": v, "series": _short(option.title, 40)}
+            for m, v in enumerate(option.cumulative)
         ]
         if option.break_even_month is not None:
             marks.append(
                 {
                     "month": option.break_even_month,
                     "cost": option.cumulative[option.break_even_month],
-                    "series": option.title,
+                    "series": _short(option.title, 40),
                     "label": f"break-even, month {option.break_even_month}",
                 }
             )
