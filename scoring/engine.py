@@ -645,6 +645,11 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     settled = verdict_range.best is verdict_range.worst
     status = "provisional" if evaluation.provisional and not settled else "final"
     next_steps = _next_steps(rubric, rules, contributions, evaluation.verdict)
+    if status == "provisional":
+        # The verdict's own steps (a pilot, say) would read as a decision already taken.
+        verdict_steps = set(getattr(rubric.next_steps, evaluation.verdict.value))
+        next_steps = [PROVISIONAL_STEP, *(s for s in next_steps if s not in verdict_steps)]
+
     return ScoreResult(
         status=status,
         verdict=evaluation.verdict,
@@ -827,6 +832,11 @@ def _adaptation(
         because=[],
     )
 
+
+PROVISIONAL_STEP = (
+    "Answer the open questions — the most decisive first — and score the assessment again "
+    "before acting on the verdict."
+)
 
 #: Conditions from weak answers are named when the score alone gives Adapt: at most this many.
 SCORE_CONDITION_COUNT = 3
