@@ -162,7 +162,8 @@ def test_dry_run_shows_which_verdicts_change_then_publish() -> None:
     at.number_input(key="pol_th_recommend").set_value(STRICT).run()
     at.button(key="pol_dry_run").click().run()
     assert not at.exception
-    assert at.metric[0].value == "1 of 3"
+    [changed] = [m for m in at.metric if m.label == "Verdicts that would change"]
+    assert changed.value == "1 of 3"
     table = at.dataframe[-2].value  # the dry-run table (the versions table comes last)
     assert list(table["Assessment"]) == ["Sales-call summaries into the CRM"]
     assert list(table["Before"]) == ["recommend"] and list(table["After"]) == ["adapt"]
