@@ -13,6 +13,7 @@ import streamlit as st
 
 from scoring import AdvisorError, ScoreResult
 from scoring.errors import Problem
+from scoring.limits import MAX_PROBLEMS_REPORTED, more_problems
 from scoring.store import DatabaseUnavailable
 from scoring.report.model import headline
 
@@ -204,7 +205,10 @@ def plain(text: object) -> str:
 def show_problems(heading: str, problems: Sequence[Problem]) -> None:
     """Each problem on its own line, literally (they quote what was typed or uploaded), and
     wrapped rather than cut off sideways as a code block would be."""
-    lines = "\n".join(f"- {plain(p)}" for p in problems)
+    shown = [f"- {plain(p)}" for p in problems[:MAX_PROBLEMS_REPORTED]]
+    if (more := more_problems(len(problems))) is not None:
+        shown.append(f"- {plain(more)}")
+    lines = "\n".join(shown)
     st.error(f"{plain(heading)}\n\n{lines}", icon=":material/error:")
 
 
