@@ -1166,7 +1166,8 @@ def _range_bound(
     for _, advice_cap, node in compiled.advice:
         if advice_cap is None or advice_cap >= worst.rank:
             continue
-        if all(r <= advice_cap for r in _verdict_ranks(node)):
+        ranks = _verdict_ranks(node)
+        if ranks and all(r <= advice_cap for r in ranks):
             continue  # it needs a verdict already at or below its own cap: it lowers nothing
         if _tri(node, rubric, values, open_set, certain) is not False:
             worst = _RANKED[advice_cap]
