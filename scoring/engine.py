@@ -1166,27 +1166,18 @@ def _range_bound(
     for _, advice_cap, node in compiled.advice:
         if advice_cap is None or advice_cap >= worst.rank:
             continue
-        ranks = _verdict_ranks(node)
-        if ranks and all(r <= advice_cap for r in ranks):
-            continue  # it needs a verdict already at or below its own cap: it lowers nothing
-        if _tri(node, rubric, values, open_set, certain) is not False:
+        # It lowers the verdict only if it can hold at a verdict above its own cap. Its
+        # verdict clauses are read at each such verdict: within an ``any`` group a verdict
+        # clause it cannot meet leaves its question clauses free to hold.
+        if any(
+            _tri(node, rubric, values, open_set, certain, rank) is not False
+            for rank in range(advice_cap + 1, Verdict.RECOMMEND.rank + 1)
+        ):
             worst = _RANKED[advice_cap]
     if compiled.default_advice_cap is not None:
         worst = min(worst, _RANKED[compiled.default_advice_cap], key=lambda v: v.rank)
     best = max(best, worst, key=lambda v: v.rank)
     return best, worst
-
-
-def _verdict_ranks(node: _Node) -> set[int]:
-    """The verdict ranks a condition's verdict clauses accept (empty: it reads no verdict)."""
-    if node[0] == "v":
-        return set(node[1])
-    if node[0] == "q":
-        return set()
-    found: set[int] = set()
-    for child in node[1]:
-        found |= _verdict_ranks(child)
-    return found
 
 
 def _tri(
