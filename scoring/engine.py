@@ -564,7 +564,13 @@ def _settle_advice(
     c: _Compiled, values: Mapping[str, Value], shown: Mapping[str, bool], rank: int
 ) -> tuple[int, int | None]:
     """Pick the adaptation advice for the verdict ``rank`` and lower the verdict to the
-    advice's cap, until the advice is stable; returns (rank, advice rule index or None)."""
+    advice's cap, until the advice is stable; returns (rank, advice rule index or None).
+
+    When advice lowered the verdict and the advice picked at the lower verdict does not
+    itself cap it there (a rule whose ``verdict`` clause held only above it), the advice
+    that lowered it is returned: the report names what decided the verdict, and verdict
+    and advice agree."""
+    lowered, lowered_by = False, None
     while True:
         advice, advice_cap = None, c.default_advice_cap
         for index, rule_cap, node in c.advice:
@@ -572,8 +578,11 @@ def _settle_advice(
                 advice, advice_cap = index, rule_cap
                 break
         if advice_cap is None or advice_cap >= rank:
+            if lowered and advice_cap != rank:
+                return rank, lowered_by
             return rank, advice
         rank = advice_cap  # lower only, so this ends within three rounds
+        lowered, lowered_by = True, advice
 
 
 def _section_scores(rubric: Rubric, counted: Mapping[str, float]) -> dict[str, tuple[float, float]]:
