@@ -1040,6 +1040,34 @@ def _possible_answers(question: AnyQuestion) -> list[Value]:
     return singles
 
 
+def _completion_answers(question: AnyQuestion, limit: int) -> list[Value] | None:
+    """Every distinct answer an open question can still get, for the exact verdict range:
+    each option, a number in each band within ``maximum``, and for multiple choice every
+    set of options (None when there are more than ``limit``). Single options do not
+    suffice for a set: a rule with two clauses on the question, or an earlier adaptation
+    rule matched by one member, can hold for a set and for none of its members alone."""
+    if isinstance(question, MultipleChoiceQuestion):
+        ids = [o.id for o in question.options]
+        if 2 ** len(ids) - 1 > limit:
+            return None
+        return [
+            list(chosen)
+            for size in range(1, len(ids) + 1)
+            for chosen in itertools.combinations(ids, size)
+        ]
+    if isinstance(question, NumberQuestion):
+        top = question.maximum
+        reps: list[Value] = []
+        low = question.minimum
+        for band in question.bands:
+            if top is None or low <= top:
+                reps.append(low)
+            if band.below is not None:
+                low = band.below
+        return reps
+    return [o.id for o in question.options]
+
+
 def decisive_questions(rubric: Rubric) -> set[str]:
     """Questions a hard rule, an adoption condition, an adaptation rule or a ``show_if``
     reads: their answers can change the verdict even with weight 0."""
@@ -1088,13 +1116,15 @@ def _verdict_range(
             best=evaluation.verdict, worst=evaluation.verdict, exact=True, open_questions=[]
         )
     by_id = rubric.questions_by_id
-    choices = [_possible_answers(by_id[q]) for q in opened]
+    choices = []
     combinations = 1
-    for options in choices:
-        combinations *= len(options)
-        if combinations > EXACT_RANGE_LIMIT:
+    for question_id in opened:
+        options = _completion_answers(by_id[question_id], EXACT_RANGE_LIMIT)
+        combinations *= EXACT_RANGE_LIMIT + 1 if options is None else len(options)
+        if options is None or combinations > EXACT_RANGE_LIMIT:
             best, worst = _range_bound(rubric, values, opened)
             return VerdictRange(best=best, worst=worst, exact=False, open_questions=opened)
+        choices.append(options)
     best_rank, worst_rank = -1, 3
     trial = dict(values)
     for combo in itertools.product(*choices):
