@@ -3,7 +3,7 @@ rubrics that are valid because the loader says so."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import strategies as st
 
@@ -72,6 +72,9 @@ def complete_open(draw: st.DrawFn, rubric: Rubric, answers: Answers) -> Answers:
 # --- small random rubrics -------------------------------------------------------------------
 
 _KINDS = ("single", "scale", "multiple", "number")
+_VERDICTS = ("recommend", "adapt", "avoid")
+#: Which verdict clauses adaptation rules get: none, only ``[avoid]``, or any verdicts.
+Verdicts = Literal["avoid", "any"] | None
 #: Weights, thresholds and scores are drawn on grids that floats represent exactly (quarters,
 #: tenths of a point), so a share that sits exactly on a policy line is not lost to rounding.
 weights = st.integers(0, 12).map(lambda v: v / 4)
@@ -86,9 +89,10 @@ def _choices(question: dict[str, Any]) -> list[str]:
 
 @st.composite
 def _clause(
-    draw: st.DrawFn, questions: list[dict[str, Any]], depth: int, verdicts: bool
+    draw: st.DrawFn, questions: list[dict[str, Any]], depth: int, verdicts: Verdicts
 ) -> dict[str, Any]:
-    """One clause: a question test, a verdict test (adaptation rules only) or a nested group."""
+    """One clause: a question test, a verdict test (adaptation rules only; ``verdicts``
+    says which) or a nested group."""
     forms = ["question", "question"]
     if depth > 0:
         forms += ["all", "any"]
@@ -96,7 +100,9 @@ def _clause(
         forms.append("verdict")
     form = draw(st.sampled_from(forms))
     if form == "verdict":
-        return {"verdict": ["avoid"]}
+        if verdicts == "avoid":
+            return {"verdict": ["avoid"]}
+        return {"verdict": draw(st.lists(st.sampled_from(_VERDICTS), min_size=1, unique=True))}
     if form in ("all", "any"):
         children = draw(st.lists(_clause(questions, depth - 1, verdicts), min_size=1, max_size=3))
         return {form: children}
@@ -110,7 +116,7 @@ def _clause(
 
 @st.composite
 def _condition(
-    draw: st.DrawFn, questions: list[dict[str, Any]], verdicts: bool = False
+    draw: st.DrawFn, questions: list[dict[str, Any]], verdicts: Verdicts = None
 ) -> dict[str, Any]:
     key = draw(st.sampled_from(["all", "any"]))
     return {key: draw(st.lists(_clause(questions, 2, verdicts), min_size=1, max_size=3))}
@@ -156,12 +162,15 @@ def _question(draw: st.DrawFn, index: int, section: str, kind: str) -> dict[str,
 
 
 @st.composite
-def rubric_data(draw: st.DrawFn) -> dict[str, Any]:
+def rubric_data(draw: st.DrawFn, verdicts: Verdicts = "avoid") -> dict[str, Any]:
     """A small random rubric as the dict a YAML file would give: 2–3 sections, 3–6
     questions of every kind (some shown only for some answers, some with a "not
     applicable" option or band), up to 3 hard rules and 3 adoption conditions with nested
-    all/any clauses, adaptation rules (capping strategies and a ``verdict: [avoid]`` clause
-    among them), random weights, thresholds and finality."""
+    all/any clauses, adaptation rules (capping strategies and ``verdict`` clauses among
+    them), random weights, thresholds and finality.
+
+    ``verdicts``: "avoid" writes verdict clauses as ``verdict: [avoid]``, like the shipped
+    rubric; "any" names any verdicts, which the loader accepts too."""
     section_count = draw(st.integers(2, 3))
     count = draw(st.integers(3, 6))
     # Every section gets a question; the first question is always shown, weighted and in a
@@ -249,7 +258,7 @@ def rubric_data(draw: st.DrawFn) -> dict[str, Any]:
         "rules": [
             {
                 "id": f"advice{index}",
-                "when": draw(_condition(questions, verdicts=True)),
+                "when": draw(_condition(questions, verdicts)),
                 "strategy": draw(st.sampled_from(strategies)),
                 "rationale": "Generated.",
             }
@@ -264,8 +273,8 @@ def validated(data: dict[str, Any]) -> Rubric:
     return rubric_from_document(Document(data=data, file="<generated>"))
 
 
-def small_rubrics() -> st.SearchStrategy[Rubric]:
-    return rubric_data().map(validated)
+def small_rubrics(verdicts: Verdicts = "avoid") -> st.SearchStrategy[Rubric]:
+    return rubric_data(verdicts).map(validated)
 
 
 def rubric_document(rubric: Rubric) -> dict[str, Any]:

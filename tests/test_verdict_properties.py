@@ -37,6 +37,7 @@ from scoring.models import (
 
 from .conftest import ROOT
 from .strategies import (
+    Verdicts,
     band_starts,
     points,
     rubric_document,
@@ -55,6 +56,11 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
+#: The verdict clauses under which a higher score can never give a lower verdict: only
+#: ``verdict: [avoid]`` (as in the shipped rubric). The loader accepts any verdicts, but an
+#: adaptation rule like ``verdict: [recommend]`` → ``keep_current`` turns a Recommend score
+#: into Avoid while an Adapt score stays Adapt (test_a_verdict_clause_above_its_cap_*).
+MONOTONE: Verdicts = "avoid"
 #: Completions enumerated per example at most; more open answers are filled in first.
 BRUTE_FORCE_LIMIT = 3000
 
@@ -282,10 +288,13 @@ def _reweighted(data: st.DataObject, rubric: Rubric) -> Rubric:
     return validated(document)
 
 
-def _draw_case(data: st.DataObject, rubrics: str) -> tuple[Rubric, Values]:
+def _draw_case(
+    data: st.DataObject, rubrics: str, verdicts: Verdicts = "any"
+) -> tuple[Rubric, Values]:
     """The shipped rubric (not drawn: its repr would fill a failure report) or a small
-    random one, with valid answers that give a score."""
-    rubric = SHIPPED if rubrics == "shipped" else data.draw(small_rubrics())
+    random one, with valid answers that give a score. Random rubrics' adaptation rules may
+    name any verdicts unless ``verdicts`` is "avoid" (see MONOTONE)."""
+    rubric = SHIPPED if rubrics == "shipped" else data.draw(small_rubrics(verdicts))
     values = _valid(rubric, data.draw(scorable_answers(rubric)).answers)
     note(_repro(rubric, values))
     return rubric, values
@@ -303,8 +312,9 @@ def test_a_better_scored_answer_never_lowers_the_verdict_unless_a_reason_it_fire
     """Moving one answer to a better-scored option raises the score or keeps it; the
     verdict drops only when a hard rule, an adoption condition or capping adaptation advice
     newly holds on the new answer, and the result names it with that question among its
-    reasons. Moves that show or hide other questions are left out: they change what counts."""
-    rubric, values = _draw_case(data, rubrics)
+    reasons. Moves that show or hide other questions are left out: they change what counts.
+    Random rubrics write verdict clauses as ``[avoid]`` only (see MONOTONE)."""
+    rubric, values = _draw_case(data, rubrics, MONOTONE)
     shown = _shown(rubric, values)
     moves = [
         (question.id, better)
@@ -465,7 +475,8 @@ def test_on_the_shipped_rubric_completions_land_inside_the_verdict_range(
 @SETTINGS
 @given(data=st.data())
 def test_raising_a_threshold_never_raises_the_verdict(rubrics: str, data: st.DataObject) -> None:
-    rubric, values = _draw_case(data, rubrics)
+    """Random rubrics write verdict clauses as ``[avoid]`` only (see MONOTONE)."""
+    rubric, values = _draw_case(data, rubrics, MONOTONE)
     document = rubric_document(rubric)
     adapt, recommend = rubric.thresholds.adapt, rubric.thresholds.recommend
     new_recommend = data.draw(st.floats(recommend, 100).map(lambda v: round(v, 1)))
@@ -613,3 +624,96 @@ def test_scoring_is_deterministic_and_scores_stay_between_0_and_100(
     assert score(rubric, _answers(shuffled)).model_dump_json() == first.model_dump_json()
     again = validated(rubric_document(rubric))
     assert score(again, _answers(values)).model_dump_json() == first.model_dump_json()
+
+
+# --- examples the properties found ----------------------------------------------------------
+
+
+def _tiny(questions: list[dict[str, Any]], **extra: Any) -> Rubric:
+    """A one-section rubric (Recommend from 60, Adapt from 40) around ``questions``."""
+    return validated(
+        {
+            "id": "tiny",
+            "title": "Tiny",
+            "version": "1",
+            "description": "An example the properties found.",
+            "thresholds": {"recommend": 60, "adapt": 40},
+            "sections": [{"id": "s", "title": "S", "description": "d", "weight": 1}],
+            "questions": questions,
+            "adaptation": {"default_strategy": "prompt_hosted", "default_rationale": "r"},
+            **extra,
+        }
+    )
+
+
+def _single(question_id: str, **scores: float) -> dict[str, Any]:
+    return {
+        "id": question_id,
+        "section": "s",
+        "kind": "single",
+        "prompt": "p",
+        "help": "h",
+        "options": [{"id": o, "label": o.title(), "score": v} for o, v in scores.items()],
+    }
+
+
+def test_a_set_of_options_no_single_option_stands_for_is_inside_the_exact_range() -> None:
+    """A rule needing two options of one multiple-choice question holds only for the set."""
+    both = {"all": [{"question": "m", "any_of": ["a"]}, {"question": "m", "any_of": ["b"]}]}
+    rubric = _tiny(
+        [
+            _single("base", x=90, y=10),
+            {**_single("m", a=90, b=90), "kind": "multiple"},
+        ],
+        hard_rules=[{"id": "both", "title": "B", "reason": "r", "cap": "avoid", "when": both}],
+    )
+    verdict_range = score(rubric, _answers({"base": "x"})).verdict_range
+    assert score(rubric, _answers({"base": "x", "m": ["a", "b"]})).verdict is Verdict.AVOID
+    assert (verdict_range.exact, verdict_range.worst) == (True, Verdict.AVOID)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "verdict", "decided_by"),
+    [
+        ("finetune_small", Verdict.ADAPT, "conditions"),
+        ("keep_current", Verdict.AVOID, "adaptation"),
+    ],
+)
+def test_advice_that_lowered_the_verdict_is_the_advice_reported(
+    strategy: str, verdict: Verdict, decided_by: str
+) -> None:
+    """``verdict: [recommend]`` no longer holds once the advice lowered the verdict; the
+    report still names that advice, not the default one picked at the lower verdict."""
+    rule = {"id": "if_recommend", "when": {"all": [{"verdict": ["recommend"]}]}}
+    rubric = _tiny(
+        [_single("q", low=50, high=90)],
+        adaptation={
+            "default_strategy": "prompt_hosted",
+            "default_rationale": "r",
+            "rules": [{**rule, "strategy": strategy, "rationale": "r"}],
+        },
+    )
+    result = score(rubric, _answers({"q": "high"}))
+    assert (result.score_verdict, result.verdict) == (Verdict.RECOMMEND, verdict)
+    assert (result.adaptation.rule, result.adaptation.strategy) == ("if_recommend", strategy)
+    assert result.decision.kind == decided_by
+    if verdict is Verdict.ADAPT:
+        assert [c.source for c in result.conditions] == ["adaptation"]
+
+
+def test_a_verdict_clause_above_its_cap_lets_a_higher_score_give_a_lower_verdict() -> None:
+    """Why the monotone properties use ``verdict: [avoid]`` only: the loader accepts this
+    rubric, and its rule turns a Recommend score into Avoid while an Adapt score stays
+    Adapt (the report names the rule)."""
+    keep = {"id": "keep", "when": {"all": [{"verdict": ["recommend"]}]}}
+    rubric = _tiny(
+        [_single("q", low=50, high=90)],
+        adaptation={
+            "default_strategy": "prompt_hosted",
+            "default_rationale": "r",
+            "rules": [{**keep, "strategy": "keep_current", "rationale": "r"}],
+        },
+    )
+    low, high = score(rubric, _answers({"q": "low"})), score(rubric, _answers({"q": "high"}))
+    assert (low.verdict, high.verdict) == (Verdict.ADAPT, Verdict.AVOID)
+    assert high.adaptation.rule == "keep"
