@@ -289,10 +289,21 @@ def _margin(rubric: Rubric, result: ScoreResult, cap: int) -> tuple[float | None
                 )
             )
     if not candidates:
-        capped = "; a hard rule caps it whatever the score" if cap < 2 else ""
-        return None, f"No score change alone would change the verdict{capped}."
+        return None, f"No score change alone would change the verdict{_capped_by(result, cap)}."
     margin, sentence = min(candidates)
     return round(margin, 1), f"The score is {sentence}."
+
+
+def _capped_by(result: ScoreResult, cap: int) -> str:
+    """Why a top score would not lift the verdict: the hard rule or the adaptation advice
+    that hold it at Avoid (conditions stop at Adapt, so a lower score still changes it)."""
+    if cap >= 2:
+        return ""
+    ceiling = Verdict.from_rank(cap).label
+    rules = [rule.title for rule in result.rules_applied if rule.cap.rank == cap]
+    if rules:
+        return f"; the hard rule '{rules[0]}' holds it at {ceiling} whatever the score"
+    return f"; the adaptation advice holds it at {ceiling} whatever the score"
 
 
 # --- what would change the verdict ------------------------------------------------------------

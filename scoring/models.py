@@ -89,6 +89,11 @@ class Verdict(enum.StrEnum):
     def label(self) -> str:
         return self.value.capitalize()
 
+    @classmethod
+    def from_rank(cls, rank: int) -> Verdict:
+        """The verdict of a rank (see :attr:`rank`)."""
+        return {2: cls.RECOMMEND, 1: cls.ADAPT, 0: cls.AVOID}[rank]
+
 
 class Strategy(enum.StrEnum):
     """How aggressively to adapt the model (PRODUCT.md, factor 8)."""

@@ -122,3 +122,13 @@ def test_every_rule_that_holds_is_named_on_the_page_with_what_it_did(app: AppTes
     assert "Risk notes" in page
     for note in report.risks:
         assert note.risk in page
+
+
+def test_the_assessments_list_shows_a_provisional_verdict_as_provisional(app: AppTest) -> None:
+    """The list says what the report says: never a bare "Recommend" for three answers."""
+    _upload(app, "three.yaml", THREE_FAVOURABLE)
+    app.switch_page("ui/assessments.py").run()
+    assert not app.exception
+    rows = [shown(c.value) for c in app.caption if "Three answers" not in c.value]
+    row = next(r for r in rows if "questions answered" in r)
+    assert row.startswith("Provisional: between Avoid and Recommend · 94.1 · 3 of 38 questions")

@@ -169,3 +169,62 @@ def test_resolve_first_matches_brute_force(rubric: Rubric, data: st.DataObject) 
         assert {o.verdict for o in outcomes} == set(item.verdicts)
         assert min(o.score for o in outcomes) == item.score_low
         assert max(o.score for o in outcomes) == item.score_high
+
+
+def _advice_only_rubric() -> Rubric:
+    """One question; answering "keep" triggers keep-the-current-process advice, and no hard
+    rule exists, so only the advice can hold the verdict at Avoid."""
+    from .strategies import validated
+
+    return validated(
+        {
+            "id": "advice_only",
+            "title": "Advice only",
+            "version": "1",
+            "description": "d",
+            "thresholds": {"recommend": 60, "adapt": 40},
+            "sections": [{"id": "s", "title": "S", "description": "d", "weight": 1}],
+            "questions": [
+                {
+                    "id": "q",
+                    "section": "s",
+                    "kind": "single",
+                    "prompt": "p",
+                    "help": "h",
+                    "options": [
+                        {"id": "keep", "label": "Keep", "score": 90},
+                        {"id": "go", "label": "Go", "score": 90},
+                    ],
+                }
+            ],
+            "adaptation": {
+                "default_strategy": "prompt_hosted",
+                "default_rationale": "r",
+                "rules": [
+                    {
+                        "id": "stay",
+                        "when": {"all": [{"question": "q", "any_of": ["keep"]}]},
+                        "strategy": "keep_current",
+                        "rationale": "r",
+                    }
+                ],
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("keep", "No score change alone would change the verdict; the adaptation advice holds "
+         "it at Avoid whatever the score."),
+        ("go", "The score is 30.0 points above the Recommend threshold (60)."),
+    ],
+)
+def test_the_margin_names_what_holds_the_verdict_down(answer: str, expected: str) -> None:
+    """No hard rule holds here, so the sentence must not blame one (it once did)."""
+    rubric = _advice_only_rubric()
+    answers = Answers(title="t", answers={"q": answer})
+    result = score(rubric, answers)
+    assert result.rules_applied == []
+    assert sensitivity(rubric, answers, result).margin_sentence == expected

@@ -6,8 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from scoring import Rubric, usable_answers, visible_questions
+from scoring import Rubric, score, usable_answers, visible_questions
 from scoring.engine import answered_questions
+from scoring.report.model import headline
 from scoring.store import Assessment
 from ui import state
 from ui.common import callback, plain, run_page
@@ -63,22 +64,26 @@ def _reset_page() -> None:
     st.session_state["list_page"] = 1
 
 
-def _answered(item: Assessment, rubric: Rubric) -> str:
-    """Counted the one way the report counts (``answered_questions``): "don't know" is open."""
+def _summary(item: Assessment, rubric: Rubric) -> str:
+    """The verdict as the report's headline gives it (provisional included) and the
+    answered count, counted the one way the report counts (``answered_questions``)."""
     usable, _ = usable_answers(rubric, item.title, item.answers, item.notes)
     done = len(answered_questions(rubric, usable.answers))
-    return f"{done} of {len(visible_questions(rubric, usable.answers))} questions answered"
+    answered = f"{done} of {len(visible_questions(rubric, usable.answers))} questions answered"
+    if item.verdict is None:
+        return f"No verdict yet · {answered}"
+    result = score(rubric, usable)
+    verdict = headline(result).text if result.status == "provisional" else result.verdict.label
+    return f"{verdict} · {result.score:.1f} · {answered}"
 
 
 def _row(item: Assessment, deleted: bool, rubric: Rubric) -> None:
     with st.container(border=True):
         info, actions = st.columns([3, 2])
-        verdict = item.verdict.capitalize() if item.verdict else "No verdict yet"
-        score = f" · {item.score:.1f}" if item.score is not None else ""
         info.markdown(f"**{plain(item.title)}**")
         info.caption(
-            f"{verdict}{score} · updated {item.updated_at:%Y-%m-%d %H:%M} UTC · "
-            f"policy #{item.policy_pk} · {_answered(item, rubric)}"
+            f"{_summary(item, rubric)} · updated {item.updated_at:%Y-%m-%d %H:%M} UTC · "
+            f"policy #{item.policy_pk}"
         )
         buttons = actions.columns(4)
         if deleted:
