@@ -15,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from advisor.reports.charts import _svg  # noqa: E402
+from advisor.reports.model import build_report  # noqa: E402
+from advisor.reports.render import render_html, render_json, render_markdown, render_pdf  # noqa: E402
 from scoring import load_answers, load_rubric, score  # noqa: E402
 from scoring.engine import _overall, _question_score  # noqa: E402
-from scoring.report.charts import _svg  # noqa: E402
-from scoring.report.model import build_report  # noqa: E402
-from scoring.report.render import render_html, render_json, render_markdown, render_pdf  # noqa: E402
 
 
 def per_call(fn: Callable[[], object], repeat: int) -> float:
@@ -38,10 +38,10 @@ def first_call(statement: str) -> float:
     code = (
         "import time, sys; sys.path.insert(0, {!r})\n"
         "from scoring import load_rubric, load_answers\n"
-        "from scoring.report.model import build_report\n"
+        "from advisor.reports.model import build_report\n"
         "r = load_rubric({!r}); a = load_answers({!r}, r); rep = build_report(r, a)\n"
         "t = time.perf_counter()\n"
-        "from scoring.report import render\n"
+        "from advisor.reports import render\n"
         "{}\n"
         "print(time.perf_counter() - t)\n"
     ).format(

@@ -28,7 +28,6 @@ import dataclasses
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -347,9 +346,9 @@ def check_saved(result: LoadResult, database_url: str) -> list[str]:
     """Every session's assessment, read back from the database, holds the answers it clicked
     last. Returns what is missing or wrong (empty when everything landed)."""
     sys.path.insert(0, str(ROOT))
+    from advisor.storage import NotFound, Store
     from scoring import load_rubric
     from scoring.rubrics import default_rubric_path
-    from scoring.store import NotFound, Store
 
     rubric = load_rubric(default_rubric_path())
     label_to_id = {
@@ -367,13 +366,18 @@ def check_saved(result: LoadResult, database_url: str) -> list[str]:
         try:
             saved = store.assessment(session.assessment_id).answers
         except NotFound:
-            problems.append(f"session {session.index}: assessment {session.assessment_id} not saved")
+            problems.append(
+                f"session {session.index}: assessment {session.assessment_id} not saved"
+            )
             continue
         for question, label in session.clicked.items():
             expected = label_to_id[question][unescaped(label)]
-            if session.pending and session.pending[0] == question:
-                if saved.get(question) == label_to_id[question][unescaped(session.pending[1])]:
-                    continue
+            pending = session.pending and session.pending[0] == question
+            if (
+                pending
+                and saved.get(question) == label_to_id[question][unescaped(session.pending[1])]
+            ):
+                continue
             if saved.get(question) != expected:
                 problems.append(
                     f"session {session.index}: {question} is {saved.get(question)!r} in the "
@@ -405,7 +409,9 @@ def measure(sessions: int, clicks: int, time_limit: float) -> dict[str, Any]:
     """One load level: ours (with the database check), then the bare page."""
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
         url = f"sqlite:///{Path(folder) / 'app.db'}"
-        ours = run_load(APP, sessions, clicks, env={"ADVISOR_DATABASE_URL": url}, time_limit=time_limit)
+        ours = run_load(
+            APP, sessions, clicks, env={"ADVISOR_DATABASE_URL": url}, time_limit=time_limit
+        )
         lost = check_saved(ours, url)
     bare = run_load(BARE, sessions, clicks, env={}, time_limit=time_limit)
     print(f"\n{sessions} session(s) x {clicks} clicks, back-to-back")
@@ -419,7 +425,9 @@ def measure(sessions: int, clicks: int, time_limit: float) -> dict[str, Any]:
     )
     for result in (ours, bare):
         if result.errors or result.timed_out:
-            print(f"  {result.script}: {len(result.errors)} error(s), timed out: {result.timed_out}")
+            print(
+                f"  {result.script}: {len(result.errors)} error(s), timed out: {result.timed_out}"
+            )
             for error in sorted(set(result.errors))[:5]:
                 print(f"    {error}")
     saved = sum(1 for s in ours.finished if s.assessment_id)

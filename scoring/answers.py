@@ -47,7 +47,7 @@ from .loader import format_number, problem_at, translate_validation_error
 from .models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion, Rubric, Strict
 from .source import CountLimits, Document, load_document, parse_document
 
-#: The ``kind`` of a JSON report (see scoring.report.model); kept here to avoid an import cycle.
+#: The ``kind`` of a JSON report (see advisor.reports.model); kept here to avoid an import cycle.
 REPORT_KIND = "adoption-advisor-report"
 
 
@@ -116,9 +116,9 @@ class Answers(Strict):
     """What one person answered; values are option ids, lists of them, numbers or ``unknown``."""
 
     rubric: Annotated[str, Field(max_length=MAX_ID_CHARS)] | None = None
-    title: Annotated[
-        str, Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
-    ] = DEFAULT_TITLE
+    title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)] = (
+        DEFAULT_TITLE
+    )
     # Any here: the type each answer needs depends on its question, checked against the rubric.
     answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)

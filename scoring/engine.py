@@ -923,8 +923,8 @@ def _conditions(
                 ConditionItem(
                     id=f"improve_{question.id}",
                     title=question.prompt,
-                    text=step or f"Improve the answer to “{question.prompt}” "
-                    f"(now: {contribution.answer}).",
+                    text=step
+                    or f"Improve the answer to “{question.prompt}” (now: {contribution.answer}).",
                     source="score",
                     because=[question.id],
                 )
@@ -961,9 +961,7 @@ def _decision(
     if verdict is Verdict.AVOID and avoiding:
         titles = "; ".join(f"“{r.title}”" for r in avoiding)
         because = (
-            f"“{avoiding[0].title}” holds"
-            if len(avoiding) == 1
-            else f"these rules hold: {titles}"
+            f"“{avoiding[0].title}” holds" if len(avoiding) == 1 else f"these rules hold: {titles}"
         )
         if raw is Verdict.AVOID:
             extra = f" The score ({value:g}) is below the Adapt line ({t.adapt:g}) as well."
@@ -1097,11 +1095,7 @@ def _open_questions(rubric: Rubric, values: Mapping[str, Value]) -> list[str]:
                 controller_open
                 or bool(_chosen_ids(by_id[rule.question], controller) & set(rule.any_of))  # type: ignore[arg-type]
             )
-        if (
-            is_open
-            and possible[question.id]
-            and (question.weight > 0 or question.id in decisive)
-        ):
+        if is_open and possible[question.id] and (question.weight > 0 or question.id in decisive):
             opened.append(question.id)
     return opened
 

@@ -463,7 +463,9 @@ def _fixed_cap(rubric: Rubric, values: Mapping[str, Value], actionable: Sequence
         if all(fixed(q) for q in rubric.hard_rules[i].when.question_ids())
     ]
     caps += [
-        1 for i in evaluation.conditions if all(fixed(q) for q in rubric.conditions[i].when.question_ids())
+        1
+        for i in evaluation.conditions
+        if all(fixed(q) for q in rubric.conditions[i].when.question_ids())
     ]
     return min(caps, default=2)
 

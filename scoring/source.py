@@ -407,9 +407,7 @@ class _Builder:
         if not isinstance(key, str | int) or isinstance(key, bool):
             key = str(event.value)
         if isinstance(key, str) and len(key) > MAX_KEY_CHARS:
-            self._flag(
-                event, f"a key of {len(key):,} characters; expected at most {MAX_KEY_CHARS}"
-            )
+            self._flag(event, f"a key of {len(key):,} characters; expected at most {MAX_KEY_CHARS}")
             return
         assert isinstance(frame.container, dict)
         child = (*frame.path, key)
@@ -442,9 +440,7 @@ class _Builder:
             self._flag(event, _unsupported(str(event.tag)))
             self._skip(event)
             return None
-        container: dict[Key, Any] | list[Any] = (
-            {} if isinstance(event, MappingStartEvent) else []
-        )
+        container: dict[Key, Any] | list[Any] = {} if isinstance(event, MappingStartEvent) else []
         frame = _Frame(container, path)
         pattern = tuple("*" if isinstance(step, int) else step for step in path)
         if pattern in self.counts:

@@ -38,15 +38,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, app_file: Path | None = None) -> Iterator[str]:
-    """Yield the base URL of `streamlit run app.py` (or ``app_file``) on 127.0.0.1."""
+def running_app(
+    env: dict[str, str] | None = None,
+    app_file: Path | None = None,
+    *,
+    launcher: list[str] | None = None,
+    cwd: Path = ROOT,
+) -> Iterator[str]:
+    """Yield the base URL of `streamlit run app.py` (or ``app_file``) on 127.0.0.1.
+    ``launcher`` replaces ``python -m streamlit run FILE`` (e.g. ``adoption-advisor app``
+    from an installed wheel); the Streamlit options follow either."""
     port = free_port()
+    start = launcher or [sys.executable, "-m", "streamlit", "run", str(app_file or ROOT / "app.py")]
     command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_file or ROOT / "app.py"),
+        *start,
         "--server.headless",
         "true",
         "--server.address",
@@ -63,7 +68,7 @@ def running_app(env: dict[str, str] | None = None, app_file: Path | None = None)
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env={**os.environ, **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,

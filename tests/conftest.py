@@ -12,7 +12,7 @@ import pytest
 from scoring import Rubric, load_rubric
 
 if TYPE_CHECKING:
-    from scoring.store import Store
+    from advisor.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -90,7 +90,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def store(database_url: str) -> Iterator[Store]:
     """A migrated store with the default rubric published and active."""
-    from scoring.store import Store
+    from advisor.storage import Store
 
     created = Store(database_url)
     created.migrate()

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from advisor.cli import main
 from scoring import Answers, Rubric, load_answers, load_rubric, visible_questions
-from scoring.cli import main
 from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
-
 from scoring.policy import bump_version
 
 from .conftest import ROOT, shown

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from advisor.reports.charts import VERDICT_COLOURS
+from advisor.reports.model import PROVISIONAL_COLOUR, build_report
 from scoring import Verdict, load_answers, load_rubric, parse_answers
-from scoring.report.charts import VERDICT_COLOURS
-from scoring.report.model import PROVISIONAL_COLOUR, build_report
 
 from .conftest import ROOT, shown
 

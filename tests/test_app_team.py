@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from advisor.access import LockedOut, PassphraseGate
+from advisor.storage import Store, database_url
 from scoring import load_answers, load_rubric, parse_answers
-from scoring.access import LockedOut, PassphraseGate
-from scoring.store import Store, database_url
-
 from scoring.policy import bump_version
 
 from .conftest import ROOT, shown
@@ -89,7 +88,7 @@ def test_list_search_open_rename_duplicate_delete_restore() -> None:
     at.multiselect(key="list_verdicts").set_value(["adapt"]).run()
     assert "1 assessments" in at.caption[0].value
     at.button(key=f"dup_{invoice.id}").click().run()
-    assert any("Duplicated as “Invoice capture v2 (copy)”." == shown(s.value) for s in at.success)
+    assert any(shown(s.value) == "Duplicated as “Invoice capture v2 (copy)”." for s in at.success)
     assert "2 assessments" in at.caption[0].value
 
     at.button(key=f"del_{invoice.id}").click().run()

@@ -10,13 +10,15 @@ from types import ModuleType
 
 import pytest
 
-from scoring.store import Store
+from advisor.storage import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "benchmarks" / "bench_load.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_load", ROOT / "benchmarks" / "bench_load.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_load"] = module  # dataclasses look their module up by name
@@ -28,9 +30,7 @@ def _bench() -> ModuleType:
 def load_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[ModuleType, object, str]:
     bench = _bench()
     url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'app.db'}"
-    result = bench.run_load(
-        bench.APP, 2, 3, env={"ADVISOR_DATABASE_URL": url}, time_limit=60
-    )
+    result = bench.run_load(bench.APP, 2, 3, env={"ADVISOR_DATABASE_URL": url}, time_limit=60)
     return bench, result, url
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.cli import main
+from advisor.cli import main
 
 from .conftest import DATA, ROOT, regenerate
 

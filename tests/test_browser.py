@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
+from advisor.cli import main
 from scoring import load_answers, load_rubric, parse_answers, visible_questions
-from scoring.cli import main
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 
@@ -110,7 +110,9 @@ def test_upload_answers_open_report_download_pdf(page: Page, tmp_path: Path) -> 
 
 
 def test_answering_by_clicking_shows_progress(page: Page) -> None:
-    expect(page.get_by_text(f"0 of {len(visible_questions(DEFAULT, {}))} questions")).to_be_visible()
+    expect(
+        page.get_by_text(f"0 of {len(visible_questions(DEFAULT, {}))} questions")
+    ).to_be_visible()
     group = page.get_by_role("radiogroup", name="Who looks at the model's output first?")
     group.get_by_text("Specialists who know the subject well").click()
     shown = visible_questions(DEFAULT, {"output_audience": "domain_experts"})
@@ -167,9 +169,9 @@ def _hostile_rubric() -> Any:
 
 def _hostile_database(url: str) -> str:
     """A database whose active policy and one assessment carry the payloads; the id."""
+    from advisor.storage import Store
     from scoring import load_answers
     from scoring.answers import EXTRA_KEYS
-    from scoring.store import Store
 
     store = Store(url)
     store.migrate()
@@ -252,7 +254,9 @@ def test_nothing_written_renders_as_markdown_or_fetches_anything(
         check("Assessments", HOSTILE)
 
         page.get_by_role("link", name="Re-score").click()
-        expect(page.get_by_role("heading", name="Re-score under another policy version")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Re-score under another policy version")
+        ).to_be_visible()
         check("Re-score", "default v9 ![v](http://example.invalid/v.png)")
 
         page.get_by_role("link", name="Policy").click()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from advisor.cli import main
 from scoring import load_rubric
 from scoring.calibration import calibrate, load_cases
-from scoring.cli import main
 
 from .conftest import ROOT
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from advisor.cli import main
+from advisor.storage import Store
 from scoring import load_answers, load_rubric
-from scoring.cli import main
 from scoring.policy import PolicyEdits, apply_edits
-from scoring.store import Store
 
 from .conftest import DATA, ROOT
 
@@ -226,7 +226,7 @@ def test_a_full_disk_on_export_is_reported_and_leaves_no_half_backup(
     # Standard output on a full disk: the console script, as a person runs it.
     with FULL.open("wb") as full:
         ran = subprocess.run(
-            [sys.executable, "-m", "scoring", "export", "--database", url],
+            [sys.executable, "-m", "advisor", "export", "--database", url],
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,

@@ -19,8 +19,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from advisor.cli import main
 from scoring import load_rubric
-from scoring.cli import main
 from scoring.limits import (
     MAX_ASSESSMENT_OPTIONS,
     MAX_HORIZON_MONTHS,
@@ -256,7 +256,7 @@ CASES = [
 ]
 
 # --- backups ----------------------------------------------------------------------------------
-# Backup cases (scoring/store, `adoption-advisor import`) join the same property here, e.g.
+# Backup cases (advisor/storage, `adoption-advisor import`) join the same property here, e.g.
 #   CASES.append(Case("backup", backup_files(), lambda path, scratch: [
 #       "import", str(path), "--database", f"sqlite:///{scratch / 'fuzz.db'}"]))
 

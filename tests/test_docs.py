@@ -37,7 +37,7 @@ def test_readme_names_both_commands() -> None:
 
 
 def test_committed_json_schema_is_current(capsys: pytest.CaptureFixture[str]) -> None:
-    from scoring.cli import main
+    from advisor.cli import main
 
     assert main(["schema"]) == 0
     assert capsys.readouterr().out == (ROOT / "rubric" / "rubric.schema.json").read_text()

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from advisor.cli import main
 from scoring import Answers, load_rubric, score
-from scoring.cli import main
 
 from .conftest import ROOT
 

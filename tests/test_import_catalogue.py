@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from advisor.cli import main
+from advisor.storage import BackupRefused, DatabaseUnavailable, Store, database_error
 from scoring import load_rubric
-from scoring.cli import main
 from scoring.policy import PolicyEdits, apply_edits
-from scoring.store import BackupRefused, DatabaseUnavailable, Store, database_error
 
 from .conftest import DATA, ROOT, regenerate
 
@@ -230,9 +230,7 @@ def _paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 # Paths into the real export, minus the bulk of the rubric content (mutated through its hash).
-_TARGETS = [
-    p for p in _paths(_base()) if p and not (len(p) > 3 and p[0] == "policy_versions")
-]
+_TARGETS = [p for p in _paths(_base()) if p and not (len(p) > 3 and p[0] == "policy_versions")]
 
 
 #: Generated backups per database; 600 ran clean on SQLite and PostgreSQL when this was written.

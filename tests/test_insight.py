@@ -136,8 +136,14 @@ def test_threshold_sentences_name_the_flip_point() -> None:
         found["recommend"].sentence
         == "Recommend holds unless the Recommend threshold rises above 77.3."
     )
-    assert score(apply_edits(DEFAULT, PolicyEdits(recommend=77.3), bump=False), answers).verdict.value == "recommend"
-    assert score(apply_edits(DEFAULT, PolicyEdits(recommend=77.4), bump=False), answers).verdict.value == "adapt"
+    assert (
+        score(apply_edits(DEFAULT, PolicyEdits(recommend=77.3), bump=False), answers).verdict.value
+        == "recommend"
+    )
+    assert (
+        score(apply_edits(DEFAULT, PolicyEdits(recommend=77.4), bump=False), answers).verdict.value
+        == "adapt"
+    )
 
 
 def test_a_threshold_cannot_lift_a_verdict_held_by_conditions() -> None:
@@ -216,8 +222,11 @@ def _advice_only_rubric() -> Rubric:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        ("keep", "No score change alone would change the verdict; the adaptation advice holds "
-         "it at Avoid whatever the score."),
+        (
+            "keep",
+            "No score change alone would change the verdict; the adaptation advice holds "
+            "it at Avoid whatever the score.",
+        ),
         ("go", "The score is 30.0 points above the Recommend threshold (60)."),
     ],
 )

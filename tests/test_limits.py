@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from streamlit.testing.v1 import AppTest
 
+from advisor.cli import main
+from advisor.storage import Store, database_url
 from scoring import (
     Answers,
     AnswersError,
@@ -30,7 +32,6 @@ from scoring import (
     source,
 )
 from scoring.answers import CostInputs, LabourRole, OptionAnswers, usable_answers
-from scoring.cli import main
 from scoring.errors import InputFileError
 from scoring.limits import (
     MAX_ANSWER_ENTRIES,
@@ -51,7 +52,6 @@ from scoring.limits import (
 from scoring.loader import format_number
 from scoring.options import option_answers
 from scoring.source import load_document, parse_document
-from scoring.store import Store, database_url
 
 from .conftest import DATA, ROOT
 
@@ -147,7 +147,7 @@ def test_rubric_texts_and_band_bounds_use_the_limits() -> None:
     assert parse_rubric(at_limit, "r.yaml").questions_by_id["volume"]
     for bound in (".nan", ".inf", "-.inf", "1.0e+13"):
         text = SMALL_TEXT.replace("        below: 100\n", f"        below: {bound}\n")
-        with pytest.raises(RubricError, match="below: expected a (finite number|number at most)"):
+        with pytest.raises(RubricError, match=r"below: expected a (finite number|number at most)"):
             parse_rubric(text, "r.yaml")
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from advisor.cli import main
 from scoring import Answers, Rubric, load_answers, score
 from scoring.answers import CostInputs, CurrentProcess, LabourRole
-from scoring.cli import main
 from scoring.options import compare_options, costs, labour, option_answers
 
 from .conftest import ROOT

@@ -9,10 +9,10 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from advisor.reports.charts import FONT_DIR
+from advisor.reports.model import build_report
+from advisor.reports.render import pdf_text, render_pdf
 from scoring import Answers, Rubric, load_answers
-from scoring.report.charts import FONT_DIR
-from scoring.report.model import build_report
-from scoring.report.render import pdf_text, render_pdf
 
 ZWSP = "\u200b"
 RLO = "\u202e"
@@ -114,7 +114,10 @@ def test_the_emoji_font_ships_with_its_licence() -> None:
         (f"x {RLO}y\u2066z\u2069 \u202ad\u202c", "x yz d"),
         # Breaks never split what is drawn as one character.
         ("e\u0301" * 13, ZWSP.join(["e\u0301" * 3] * 4 + ["e\u0301"])),
-        ("👨\u200d👩\u200d👧" * 5, ZWSP.join(["👨\u200d👩\u200d👧" * 2] * 2 + ["👨\u200d👩\u200d👧"])),
+        (
+            "👨\u200d👩\u200d👧" * 5,
+            ZWSP.join(["👨\u200d👩\u200d👧" * 2] * 2 + ["👨\u200d👩\u200d👧"]),
+        ),
         ("🇪🇺" * 13, "🇪🇺" * 13),
     ],
     ids=["words", "24-chars", "25-chars", "bidi", "combining", "zwj", "flags"],

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from advisor.cli import main
 from scoring import Rubric, RubricError, load_answers, load_rubric, parse_answers, score
 from scoring.answers import answers_to_yaml
-from scoring.cli import main
 from scoring.policy import PolicyEdits, apply_edits, bump_version, rubric_to_yaml, section_changes
 
 from .conftest import ROOT

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.reports.model import build_report
+from advisor.reports.render import render_json
 from scoring import Answers, Rubric, load_rubric, score
 from scoring.models import NumberQuestion
-from scoring.report.model import build_report
-from scoring.report.render import render_json
 
 from .conftest import DATA, ROOT
 from .strategies import answers_for, complete_open

@@ -14,10 +14,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from advisor.reports.charts import VERDICT_COLOURS
+from advisor.reports.model import PROVISIONAL_COLOUR, Report, build_report
+from advisor.reports.render import render_html, render_json, render_markdown, render_pdf
 from scoring import Answers, Rubric, Verdict, load_answers, load_rubric
-from scoring.report.charts import VERDICT_COLOURS
-from scoring.report.model import PROVISIONAL_COLOUR, Report, build_report
-from scoring.report.render import render_html, render_json, render_markdown, render_pdf
 
 from .conftest import ROOT
 
@@ -116,7 +116,9 @@ def test_a_provisional_html_headline_is_grey_and_never_a_bare_recommend() -> Non
         "questions are answered to decide."
     )
     lead = text.split("Answer these first:", 1)[1].split("Why", 1)[0]
-    assert lead.strip().startswith(" ".join(report.answer_first))  # an <ol>: numbers come from the list
+    assert lead.strip().startswith(
+        " ".join(report.answer_first)
+    )  # an <ol>: numbers come from the list
     assert "RECOMMEND" not in text
 
 
@@ -308,7 +310,7 @@ def test_dont_know_is_open_in_the_headline_count() -> None:
 def test_option_titles_beyond_the_basic_plane_draw_in_every_chart(tmp_path: Path) -> None:
     import yaml
 
-    from scoring.cli import main
+    from advisor.cli import main
 
     data = yaml.safe_load((ROOT / "examples" / "support_triage_options.yaml").read_text())
     data["options"][0]["title"] = " ".join(["𝕕𝕠𝕦𝕓𝕝𝕖𝕤𝕥𝕣𝕦𝕔𝕜 🚀"] * 8)

@@ -7,10 +7,10 @@ import json
 
 from pypdf import PdfReader
 
+from advisor.reports.charts import drivers_chart, section_chart
+from advisor.reports.model import build_report
+from advisor.reports.render import render, render_html, render_json, render_markdown, render_pdf
 from scoring import Answers, Rubric, load_answers
-from scoring.report.charts import drivers_chart, section_chart
-from scoring.report.model import build_report
-from scoring.report.render import render, render_html, render_json, render_markdown, render_pdf
 
 SCRIPT = "<script>alert('x')</script>"
 NON_ASCII = "Café Zürich: 5 € ≥ 3 – done"

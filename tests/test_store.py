@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scoring import load_answers, load_rubric
-from scoring.policy import PolicyEdits, apply_edits, bump_version
-from scoring.store import (
+from advisor.storage import (
     BackupRefused,
     EditConflict,
     NotFound,
@@ -24,6 +22,8 @@ from scoring.store import (
     Store,
     StoreError,
 )
+from scoring import load_answers, load_rubric
+from scoring.policy import PolicyEdits, apply_edits, bump_version
 
 from .conftest import ROOT
 
@@ -224,7 +224,7 @@ def test_delete_is_recoverable_then_purged(store: Store) -> None:
 @pytest.mark.parametrize("wanted", ["a\x00b", "\udcff", "x" * 5000, "", "../etc"])
 def test_an_id_from_a_link_that_cannot_be_an_id_is_not_found(store: Store, wanted: str) -> None:
     # PostgreSQL refuses NUL in text and the driver refuses lone surrogates: never sent.
-    with pytest.raises(NotFound, match="^no assessment '"):
+    with pytest.raises(NotFound, match=r"^no assessment '"):
         store.assessment(wanted)
     with pytest.raises(NotFound):
         store.delete(wanted)
@@ -359,8 +359,8 @@ def test_a_failed_import_changes_nothing(store: Store) -> None:
 
 WRITER = """
 import sys, time
-import scoring.store as store_module
-from scoring.store import Store
+import advisor.storage as store_module
+from advisor.storage import Store
 
 store = Store(sys.argv[1])
 backup = __import__("json").loads(open(sys.argv[2]).read())

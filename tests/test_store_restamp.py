@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from advisor.cli import main
+from advisor.storage import BackupRefused, Store
+from advisor.storage.backup import check_backup
+from advisor.storage.legacy import legacy_digest, legacy_digests
 from scoring import Rubric, load_rubric, policy_stamp
-from scoring.cli import main
 from scoring.models import Option
-from scoring.store import BackupRefused, Store
-from scoring.store.backup import check_backup
-from scoring.store.legacy import legacy_digest, legacy_digests
 
 from .conftest import DATA, ROOT
 
@@ -269,9 +269,7 @@ def test_migration_downgrade_writes_back_the_hash_the_earlier_code_computes(
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option(
-        "script_location", str(ROOT / "scoring" / "store" / "migrations")
-    )
+    config.set_main_option("script_location", str(ROOT / "advisor" / "storage" / "migrations"))
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0003")
@@ -320,9 +318,7 @@ def test_a_backup_exported_by_earlier_code_imports_with_todays_hashes(
     assert not {v.sha256 for v in stored} & {v["sha256"] for v in backup["policy_versions"]}
     # Its export imports again under the strict check, and into the same database as itself.
     again = json.loads(json.dumps(empty.export_all()))
-    assert [v.values["sha256"] for v in check_backup(again).versions] == [
-        v.sha256 for v in stored
-    ]
+    assert [v.values["sha256"] for v in check_backup(again).versions] == [v.sha256 for v in stored]
     assert empty.import_all(backup) == (0, 0)
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
+from advisor.reports.model import headline
+from advisor.storage import Assessment
 from scoring import Rubric, score, usable_answers, visible_questions
 from scoring.engine import answered_questions
-from scoring.report.model import headline
-from scoring.store import Assessment
 from ui import state
 from ui.common import callback, plain, run_page
 
@@ -133,7 +133,7 @@ def render() -> None:
     )
     dates = date_col.date_input(
         "Updated between",
-        value=(),
+        value=[],  # no range until one is picked
         key="list_dates",
         on_change=_reset_page,
         max_value=dt.date.today() + dt.timedelta(days=1),

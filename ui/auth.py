@@ -5,7 +5,7 @@
   separated) or ``advisor.admins`` (secrets).
 * Otherwise an admin passphrase from ``ADVISOR_ADMIN_PASSPHRASE`` (environment or
   secrets), checked in constant time with a lockout per browser session after repeated
-  failures and a slow-down for everyone when many fail (:mod:`scoring.access`).
+  failures and a slow-down for everyone when many fail (:mod:`advisor.access`).
 * With neither, the app runs in single-user mode: whoever uses it is the admin.
 
 The role is checked again where a change is made (:func:`require_admin`), not only by
@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from advisor.access import LockedOut, PassphraseGate
 from scoring import AdvisorError
-from scoring.access import LockedOut, PassphraseGate
 from ui.common import plain
 
 Mode = Literal["identity", "passphrase", "single-user"]

@@ -11,11 +11,11 @@ from typing import ParamSpec
 
 import streamlit as st
 
+from advisor.reports.model import headline
+from advisor.storage import DatabaseUnavailable
 from scoring import AdvisorError, ScoreResult
 from scoring.errors import Problem
 from scoring.limits import MAX_PROBLEMS_REPORTED, more_problems
-from scoring.store import DatabaseUnavailable
-from scoring.report.model import headline
 
 log = logging.getLogger("adoption_advisor.ui")
 
@@ -69,7 +69,8 @@ def _show(kind: str, detail: object, heading: str) -> None:
 def _show_callback_error() -> None:
     found = st.session_state.pop(CALLBACK_ERROR, None)
     if found is not None:
-        _show(*found, heading="That change could not be made:")
+        kind, detail = found
+        _show(kind, detail, heading="That change could not be made:")
 
 
 def _friendly(name: str) -> None:
@@ -213,7 +214,7 @@ def show_problems(heading: str, problems: Sequence[Problem]) -> None:
 
 
 def verdict_badge(result: ScoreResult, caption: str = "", compact: bool = False) -> None:
-    """The verdict in words, as every export words it (``scoring.report.model.headline``):
+    """The verdict in words, as every export words it (``advisor.reports.model.headline``):
     "Verdict: ADAPT", or in neutral grey "Provisional: between Avoid and Recommend" while
     too little is answered. The colour is an extra cue, never the only one."""
     head = headline(result)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from advisor.storage import PolicyVersion, RescoreChange
 from scoring import AdvisorError, Rubric, parse_rubric, score
+from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
 from scoring.errors import NotEnoughAnswers
 from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_changes
-from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
 from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
-from scoring.store import PolicyVersion, RescoreChange
 from ui import auth, state
 from ui.common import callback, plain, run_page, show_problems, verdict_badge
 
@@ -80,9 +80,7 @@ def _on_rule(rule_id: str) -> None:
 
 @callback
 def _on_condition(condition_id: str) -> None:
-    _edits().conditions_enabled[condition_id] = bool(
-        st.session_state[f"pol_cond_{condition_id}"]
-    )
+    _edits().conditions_enabled[condition_id] = bool(st.session_state[f"pol_cond_{condition_id}"])
 
 
 @callback
@@ -384,9 +382,9 @@ def _dry_run(edited: Rubric) -> None:
         def progress(done: int, count: int) -> None:
             bar.progress(done / count, text=f"Re-scored {done} of {count}")
 
-        changes = db.rescore(edited, progress=progress)
+        computed = db.rescore(edited, progress=progress)
         bar.empty()
-        st.session_state[DRY_RUN] = (edited.model_dump_json(), changes)
+        st.session_state[DRY_RUN] = (edited.model_dump_json(), computed)
     stored = st.session_state.get(DRY_RUN)
     if stored is None or stored[0] != edited.model_dump_json():
         return
@@ -440,9 +438,12 @@ def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None
         help=None if admin else "Publishing needs the admin role.",
     )
     st.caption(plain(f"Edited from {base_label}."))
-    st.button(
-        "Discard the draft", on_click=lambda: (st.session_state.pop(DRAFT, None), _forget_editor())
-    )
+    st.button("Discard the draft", on_click=_discard_draft)
+
+
+def _discard_draft() -> None:
+    st.session_state.pop(DRAFT, None)
+    _forget_editor()
 
 
 def _versions(active: PolicyVersion) -> None:

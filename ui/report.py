@@ -9,17 +9,17 @@ from typing import Any
 
 import streamlit as st
 
-from scoring import Answers, ScoreResult
-from scoring.insight import Sensitivity
-from scoring.report.charts import (
+from advisor.reports.charts import (
     cost_chart,
     drivers_chart,
     options_chart,
     section_chart,
     tornado_chart,
 )
-from scoring.report.model import Report, build_report
-from scoring.report.render import NOTHING_TO_RESOLVE, change_lines, suggestion_lines
+from advisor.reports.model import Report, build_report
+from advisor.reports.render import NOTHING_TO_RESOLVE, change_lines, suggestion_lines
+from scoring import Answers, ScoreResult
+from scoring.insight import Sensitivity
 from ui import state
 from ui.common import callback, plain, run_page, verdict_badge
 
@@ -56,9 +56,9 @@ def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
         # pandas (for its tables); altair takes a half-imported pandas from sys.modules and
         # fails ("partially initialized module 'pandas'"). Importing it here waits for the
         # import in progress to finish.
-        import pandas  # noqa: F401
+        import pandas  # type: ignore[import-untyped]  # noqa: F401
 
-        from scoring.report.render import render  # imported on the first download only
+        from advisor.reports.render import render  # imported on the first download only
 
         try:
             return render(report, fmt)

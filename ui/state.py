@@ -26,11 +26,7 @@ from typing import Any
 
 import streamlit as st
 
-from scoring import Answers, Rubric, ScoreResult, load_rubric, score, usable_answers
-from scoring.answers import EXTRA_KEYS
-from scoring.errors import NotEnoughAnswers, Problem
-from scoring.rubrics import default_rubric_path
-from scoring.store import (
+from advisor.storage import (
     Assessment,
     DatabaseUnavailable,
     EditConflict,
@@ -40,6 +36,10 @@ from scoring.store import (
     database_error,
     database_url,
 )
+from scoring import Answers, Rubric, ScoreResult, load_rubric, score, usable_answers
+from scoring.answers import EXTRA_KEYS
+from scoring.errors import NotEnoughAnswers, Problem
+from scoring.rubrics import default_rubric_path
 
 ID, REVISION = "aa_id", "aa_revision"
 ANSWERS, NOTES, TITLE, STEP = "aa_answers", "aa_notes", "aa_title", "aa_step"

@@ -31,9 +31,9 @@ def base_export() -> Backup:
     """A real export: the small test rubric, a version edited from it, three assessments
     (one with options, costs and labour; one deleted), with fixed ids and times."""
     sys.path.insert(0, str(ROOT))
+    from advisor.storage import Store
     from scoring import load_rubric
     from scoring.policy import PolicyEdits, apply_edits
-    from scoring.store import Store
 
     rubric = load_rubric(ROOT / "tests" / "data" / "small_rubric.yaml")
     with tempfile.TemporaryDirectory() as folder:

@@ -41,7 +41,7 @@ import json, sys, tempfile
 from pathlib import Path
 from scoring import load_answers, load_rubric
 from scoring.policy import PolicyEdits, apply_edits
-from scoring.store import Store
+from advisor.storage import Store
 
 tree = Path(sys.argv[1])
 import scoring

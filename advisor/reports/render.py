@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 import threading
@@ -17,8 +18,9 @@ import unicodedata
 from importlib import resources
 from typing import Any
 
-from ..errors import ReportError
-from ..models import Verdict
+from scoring.errors import ReportError
+from scoring.models import Verdict
+
 from .charts import (
     FONT_DIR,
     chart_svg,
@@ -352,7 +354,7 @@ def _jinja_env() -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("scoring.report", "templates"),
+        loader=jinja2.PackageLoader("advisor.reports", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -434,7 +436,7 @@ def _breakable(match: re.Match[str]) -> str:
     run = match.group()
     out = [run[0]]
     since_break = 1
-    for previous, char in zip(run, run[1:], strict=False):
+    for previous, char in itertools.pairwise(run):
         if since_break >= _BREAK_EVERY and not _joins_previous(previous, char):
             out.append(_ZWSP)
             since_break = 0
@@ -466,7 +468,7 @@ def _typst() -> tuple[Any, bytes]:
     import typst
 
     compiler = typst.Compiler(font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
-    source = (resources.files("scoring.report") / "templates" / "report.typ").read_bytes()
+    source = (resources.files("advisor.reports") / "templates" / "report.typ").read_bytes()
     return compiler, source
 
 

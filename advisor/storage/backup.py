@@ -4,7 +4,7 @@ A backup is a JSON file written by ``adoption-advisor export``. Nothing in it is
 trusted: every policy version's content is validated as a rubric and its SHA-256
 recomputed with :func:`scoring.engine.policy_stamp` (a backup written before that hash
 left defaults out carries the older hash of the same content, which is recognised exactly
-— :mod:`scoring.store.legacy` — and replaced by today's); every assessment row is
+— :mod:`advisor.storage.legacy` — and replaced by today's); every assessment row is
 checked with the models the app saves through (:class:`scoring.answers.Answers`)
 and scored under its own policy version, as a save would. Any problem refuses the
 backup as a whole (:class:`BackupRefused`), each problem naming the row::
@@ -13,7 +13,7 @@ backup as a whole (:class:`BackupRefused`), each problem naming the row::
 
 Checks that need the target database (a version already there with other content,
 two versions edited from one base) run inside the import's transaction, in
-:meth:`scoring.store.Store.import_all`.
+:meth:`advisor.storage.Store.import_all`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from ..answers import EXTRA_KEYS, Answers
-from ..engine import policy_stamp
-from ..errors import AdvisorError, Problem
-from ..loader import describe_path, rubric_from_document, translate_validation_error
-from ..models import Rubric
-from ..source import Document
+from scoring.answers import EXTRA_KEYS, Answers
+from scoring.engine import policy_stamp
+from scoring.errors import AdvisorError, Problem
+from scoring.loader import describe_path, rubric_from_document, translate_validation_error
+from scoring.models import Rubric
+from scoring.source import Document
+
 from . import tables as t
 from .errors import BackupRefused
 from .legacy import legacy_digests
@@ -231,15 +232,15 @@ def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
         by_key[version.key] = version
         versions.append(version)
 
-    if head.active_policy_pk is not None and head.active_policy_pk not in by_pk:
-        if head.active_policy_pk not in refused:
-            problems.append(
-                Problem(
-                    f"{head.active_policy_pk} is not a policy version in the backup",
-                    file=file,
-                    path="active_policy_pk",
-                )
+    missing = head.active_policy_pk is not None and head.active_policy_pk not in by_pk
+    if missing and head.active_policy_pk not in refused:
+        problems.append(
+            Problem(
+                f"{head.active_policy_pk} is not a policy version in the backup",
+                file=file,
+                path="active_policy_pk",
             )
+        )
 
     assessments: list[AssessmentRow] = []
     seen_ids: dict[str, str] = {}
@@ -291,12 +292,11 @@ def _relation_problem(
     return None
 
 
-
 def _check_version(index: int, raw: Any, file: str, problems: list[Problem]) -> VersionRow | None:
     label = f"policy_versions[{index}]"
-    if isinstance(raw, dict) and isinstance(raw.get("rubric_id"), str):
-        if isinstance(raw.get("version"), str):
-            label += f" ({_name(raw['rubric_id'])} v{_name(raw['version'])})"
+    named = isinstance(raw, dict) and isinstance(raw.get("rubric_id"), str)
+    if named and isinstance(raw.get("version"), str):
+        label += f" ({_name(raw['rubric_id'])} v{_name(raw['version'])})"
     where = _Where(file, label)
     before = len(problems)
     problems.extend(where(p, m) for p, m in _unsafe_values(raw))
@@ -604,4 +604,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from alembic import op
 from pydantic import ValidationError
 
+from advisor.storage import rubric_from_content
+from advisor.storage.legacy import legacy_digest
 from scoring.engine import policy_stamp
-from scoring.store import rubric_from_content
-from scoring.store.legacy import legacy_digest
 
 revision = "0004"
 down_revision = "0003"
@@ -55,9 +55,7 @@ def upgrade() -> None:
             )
             continue
         if digest != stored:
-            connection.execute(
-                sa.update(versions).where(versions.c.pk == pk).values(sha256=digest)
-            )
+            connection.execute(sa.update(versions).where(versions.c.pk == pk).values(sha256=digest))
 
 
 def downgrade() -> None:

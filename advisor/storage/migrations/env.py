@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from scoring.store.tables import metadata
+from advisor.storage.tables import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -15,10 +15,10 @@ from typing import Any
 
 import altair as alt
 
-from ..engine import ScoreResult
-from ..insight import Sensitivity
-from ..models import Verdict
-from ..options import Costs, OptionsComparison
+from scoring.engine import ScoreResult
+from scoring.insight import Sensitivity
+from scoring.models import Verdict
+from scoring.options import Costs, OptionsComparison
 
 __all__ = [
     "FONT_DIR",
@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 FONT_FAMILY = "DejaVu Sans"
-FONT_DIR = Path(str(resources.files("scoring.report") / "fonts"))
+FONT_DIR = Path(str(resources.files("advisor.reports") / "fonts"))
 
 #: Verdict colours; every use also prints the verdict's name, so colour is never the only cue.
 VERDICT_COLOURS = {

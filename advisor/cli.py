@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .answers import load_answers, read_rubric_id
-from .errors import AdvisorError, NotEnoughAnswers
-from .limits import MAX_PROBLEMS_REPORTED, clip, more_problems
-from .loader import load_rubric
-from .models import Rubric
-from .rubrics import default_rubric_path, find_rubric, rubric_dir
+from scoring.answers import load_answers, read_rubric_id
+from scoring.errors import AdvisorError, NotEnoughAnswers
+from scoring.limits import MAX_PROBLEMS_REPORTED, clip, more_problems
+from scoring.loader import load_rubric
+from scoring.models import Rubric
+from scoring.rubrics import default_rubric_path, find_rubric, rubric_dir
 
 __all__ = ["main", "rubric_json_schema"]
 
@@ -65,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
 
     commands.add_parser("schema", help="print the JSON Schema of the rubric format")
+
+    commands.add_parser(
+        "app",
+        help="start the web app (options such as --server.port 8502 go to Streamlit)",
+        description="Start the Adoption Advisor web app. Every option after 'app' is passed to "
+        "'streamlit run' unchanged, e.g. --server.port 8502 or --server.headless true.",
+        add_help=False,  # so --help reaches Streamlit's own option list too
+    )
 
     calibrate = commands.add_parser(
         "calibrate",
@@ -108,7 +116,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["app"]:
+        return run_app(arguments[1:])
+    args = _parser().parse_args(arguments)
     try:
         if args.command == "validate":
             return _validate(args.rubrics)
@@ -128,6 +139,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(f"adoption-advisor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def run_app(streamlit_options: Sequence[str]) -> int:
+    """Run the app's entry script (shipped inside the package, so this works from a wheel
+    with no checkout) under ``streamlit run``, passing options through unchanged."""
+    from streamlit.web import cli as streamlit_cli
+
+    import ui.main
+
+    script = str(Path(ui.main.__file__).resolve())
+    try:
+        streamlit_cli.main(["run", script, *streamlit_options], prog_name="adoption-advisor app")
+    except SystemExit as exc:  # click ends every command with SystemExit
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 def _report_problems(exc: AdvisorError) -> None:
@@ -157,7 +183,7 @@ def _validate(paths: Sequence[str]) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from .calibration import calibrate, calibration_text, load_cases
+    from scoring.calibration import calibrate, calibration_text, load_cases
 
     rubric = load_rubric(args.rubric or default_rubric_path())
     result = calibrate(rubric, load_cases(args.cases))
@@ -187,8 +213,8 @@ def _resolve_rubric(args: argparse.Namespace) -> Path:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .report.model import build_report
-    from .report.render import render
+    from advisor.reports.model import build_report
+    from advisor.reports.render import render
 
     rubric = load_rubric(_resolve_rubric(args))
     answers = load_answers(args.answers, rubric)
@@ -215,7 +241,7 @@ def _score(args: argparse.Namespace) -> int:
 def _database_command(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
-    from .store import BackupRefused, Store, database_error
+    from advisor.storage import BackupRefused, Store, database_error
 
     store = Store(args.database)  # a bad URL or data directory: DatabaseUnavailable
     try:

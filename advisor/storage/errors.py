@@ -5,13 +5,13 @@ the app shows the message::
     ├── NotFound             no assessment or policy version with that id
     ├── BackupRefused        a backup was refused as a whole; each problem names its row
     ├── DatabaseUnavailable  the database cannot be reached, opened, created or written
-    ├── EditConflict         (scoring.store) someone saved in between
-    └── PublishConflict      (scoring.store) a version was published from the same base
+    ├── EditConflict         (advisor.storage) someone saved in between
+    └── PublishConflict      (advisor.storage) a version was published from the same base
 """
 
 from __future__ import annotations
 
-from ..errors import AdvisorError
+from scoring.errors import AdvisorError
 
 __all__ = ["BackupRefused", "DatabaseUnavailable", "NotFound", "StoreError"]
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..answers import Answers
-from ..engine import Contribution, RuleApplied, ScoreResult, score, visible_questions
-from ..insight import (
+from scoring.answers import Answers
+from scoring.engine import Contribution, RuleApplied, ScoreResult, score, visible_questions
+from scoring.insight import (
     ResolveItem,
     Sensitivity,
     WhatWouldChange,
@@ -18,8 +18,9 @@ from ..insight import (
     sensitivity,
     what_would_change,
 )
-from ..models import UNKNOWN, NumberQuestion, Rubric, Verdict
-from ..options import Costs, Labour, OptionsComparison, costs, headline_answers, labour
+from scoring.models import UNKNOWN, NumberQuestion, Rubric, Verdict
+from scoring.options import Costs, Labour, OptionsComparison, costs, headline_answers, labour
+
 from .charts import VERDICT_COLOURS
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "report_date",
 ]
 
-from ..answers import REPORT_KIND  # marks a JSON report so it can be read back as answers
+from scoring.answers import REPORT_KIND  # marks a JSON report so it can be read back as answers
 
 REPORT_FORMAT_VERSION = 1
 
@@ -284,12 +285,14 @@ def _said(rubric: Rubric, rows: list[AnswerRow]) -> dict[str, tuple[str, str]]:
 
 
 def _because(question_ids: list[str], said: dict[str, tuple[str, str]]) -> str:
-    """"because: <prompt> — “<answer>”; …": the PM's words, never ids."""
+    """ "because: <prompt> — “<answer>”; …": the PM's words, never ids."""
     parts = [f"{said[q][0]} — “{said[q][1]}”" for q in question_ids if q in said]
     return f"because: {'; '.join(parts)}" if parts else ""
 
 
-def _rule_line(rule: RuleApplied, result: ScoreResult, said: dict[str, tuple[str, str]]) -> RuleLine:
+def _rule_line(
+    rule: RuleApplied, result: ScoreResult, said: dict[str, tuple[str, str]]
+) -> RuleLine:
     capped = rule.binding and rule.cap is result.verdict
     if capped:
         effect = f"Capped the verdict at {rule.cap.label}"

@@ -89,8 +89,6 @@ def _with_nones(content: dict[str, Any], clause_fields: tuple[str, ...]) -> dict
     if "adaptation" in content:
         adaptation = dict(content["adaptation"])
         if "rules" in adaptation:
-            adaptation["rules"] = [
-                {**r, "when": condition(r["when"])} for r in adaptation["rules"]
-            ]
+            adaptation["rules"] = [{**r, "when": condition(r["when"])} for r in adaptation["rules"]]
         out["adaptation"] = adaptation
     return out

@@ -22,11 +22,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from ..answers import usable_answers
-from ..engine import policy_stamp
-from ..errors import Problem
-from ..models import Rubric, Verdict
-from ..options import headline
+from scoring.answers import usable_answers
+from scoring.engine import policy_stamp
+from scoring.errors import Problem
+from scoring.models import Rubric, Verdict
+from scoring.options import headline
+
 from . import tables as t
 from .backup import BACKUP_KIND, CheckedBackup, check_backup
 from .errors import BackupRefused, DatabaseUnavailable, NotFound, StoreError
@@ -648,7 +649,7 @@ class Store:
         are. Returns (policy versions added, assessments added).
 
         Nothing in the file is trusted. The whole backup is checked before anything is
-        written (:func:`scoring.store.backup.check_backup`): each policy version's SHA-256
+        written (:func:`advisor.storage.backup.check_backup`): each policy version's SHA-256
         against its content, each assessment against the models a save goes through and
         scored under its own version; verdicts and scores are recomputed, not read. Any
         problem raises :class:`BackupRefused` naming the row (``file`` names the backup),
