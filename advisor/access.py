@@ -29,11 +29,14 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from scoring.errors import AdvisorError
+
 __all__ = ["LockedOut", "PassphraseGate"]
 
 
-class LockedOut(Exception):
-    """A guess that was not checked; ``seconds`` until this client may try again."""
+class LockedOut(AdvisorError):
+    """A guess that was not checked; ``seconds`` until this client may try again. Part of
+    the one exception family, so every surface shows it as it shows any other refusal."""
 
     def __init__(self, seconds: float, why: str = "too many wrong passphrases") -> None:
         super().__init__(f"{why}; try again in {max(1, round(seconds))} s")

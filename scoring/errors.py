@@ -9,7 +9,9 @@ document) and what was expected versus what was found::
     ├── RubricError              a rubric file does not follow the rubric format
     ├── AnswersError             an answers file does not fit the rubric it is scored with
     │   └── NotEnoughAnswers     nothing weighted is answered yet, so there is no score
-    └── ReportError              a report could not be rendered (e.g. the PDF engine failed)
+    ├── ReportError              a report could not be rendered (e.g. the PDF engine failed)
+    ├── StoreError               (advisor.storage.errors) storage refused or could not do it
+    └── LockedOut                (advisor.access) a passphrase guess was not checked
 
 ``str(error)`` gives one line per problem in the form
 ``file:line:column: path: message`` so a terminal, an editor or the app can

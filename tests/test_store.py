@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from advisor.storage import (
+    RECOVERABLE_FOR,
     BackupRefused,
     EditConflict,
     NotFound,
@@ -221,6 +222,30 @@ def test_delete_is_recoverable_then_purged(store: Store) -> None:
         store.assessment(second, include_deleted=True)
 
 
+def test_opening_the_database_purges_only_what_was_deleted_over_30_days_ago(store: Store) -> None:
+    """The UI promises "restorable for 30 days"; every process start (app or CLI) calls
+    migrate(), which keeps that promise in both directions."""
+    from advisor.storage import tables
+
+    [old, recent, kept, *_] = _save_examples(store)
+    store.delete(old)
+    store.delete(recent)
+    day = dt.timedelta(days=1)
+    with store.engine.begin() as connection:
+        for item, age in ((old, RECOVERABLE_FOR + day), (recent, RECOVERABLE_FOR - day)):
+            connection.execute(
+                sa.update(tables.assessments)
+                .where(tables.assessments.c.id == item)
+                .values(deleted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None) - age)
+            )
+    store.migrate()
+    with pytest.raises(NotFound):
+        store.assessment(old, include_deleted=True)
+    store.restore(recent)
+    assert store.assessment(recent).deleted_at is None
+    assert store.assessment(kept).deleted_at is None
+
+
 @pytest.mark.parametrize("wanted", ["a\x00b", "\udcff", "x" * 5000, "", "../etc"])
 def test_an_id_from_a_link_that_cannot_be_an_id_is_not_found(store: Store, wanted: str) -> None:
     # PostgreSQL refuses NUL in text and the driver refuses lone surrogates: never sent.
@@ -359,7 +384,7 @@ def test_a_failed_import_changes_nothing(store: Store) -> None:
 
 WRITER = """
 import sys, time
-import advisor.storage as store_module
+import advisor.storage.transfer as store_module
 from advisor.storage import Store
 
 store = Store(sys.argv[1])

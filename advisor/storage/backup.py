@@ -414,7 +414,7 @@ def _check_assessment(
         return None
     # The verdict and score are derived: computed under the row's policy as a save does,
     # never taken from the file.
-    from . import evaluate
+    from .records import evaluate
 
     try:
         result = evaluate(version.rubric, row.title, row.answers, row.notes, extra)
