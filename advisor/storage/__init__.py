@@ -8,6 +8,8 @@ someone saved in between), and a publish names the version it was edited from
 
 from __future__ import annotations
 
+import contextlib
+
 from .assessments import RECOVERABLE_FOR, Assessments, EditConflict
 from .backup import BACKUP_KIND
 from .database import database_error, database_url
@@ -49,7 +51,6 @@ class Store(PolicyVersions, Assessments, Backups):
         still opens (nothing is purged until it can be)."""
         super().migrate(revision)
         if revision == "head":
-            try:
+            # Read-only for now: housekeeping waits for the next start.
+            with contextlib.suppress(DatabaseUnavailable):
                 self.purge_deleted()
-            except DatabaseUnavailable:
-                pass  # read-only for now: housekeeping waits for the next start
