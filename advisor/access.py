@@ -72,6 +72,8 @@ class PassphraseGate:
         self._recent = deque(maxlen=self.global_failures)  # times of the latest failures
 
     def check(self, guess: str, client: str) -> bool:
+        """Whether ``guess`` is the passphrase; :class:`LockedOut` when ``client`` (or
+        everyone, under a flood of wrong guesses) must wait before guessing again."""
         with self._lock:
             now = self.clock()
             state = self._client(client)

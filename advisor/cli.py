@@ -116,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``adoption-advisor``: 0 done, 1 internal error (or calibration disagrees), 2 bad input."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["app"]:
         return run_app(arguments[1:])

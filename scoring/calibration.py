@@ -78,6 +78,8 @@ class _Out(BaseModel):
 
 
 class CaseResult(_Out):
+    """One reference case scored: what was expected, what the rubric gave, and why."""
+
     name: str
     file: str
     title: str
@@ -96,20 +98,25 @@ class CaseResult(_Out):
 
     @property
     def agrees(self) -> bool:
+        """Whether verdict, conditions and adaptation all match the expectation."""
         return not self.mismatches
 
 
 class Calibration(_Out):
+    """Every reference case in a folder scored under one rubric."""
+
     rubric: str
     version: str
     cases: list[CaseResult]
 
     @property
     def agreeing(self) -> int:
+        """How many cases agree."""
         return sum(1 for c in self.cases if c.agrees)
 
     @property
     def disagreeing(self) -> list[CaseResult]:
+        """The cases that do not agree, in folder order."""
         return [c for c in self.cases if not c.agrees]
 
     def matrix(self) -> dict[str, dict[str, int]]:
@@ -120,6 +127,7 @@ class Calibration(_Out):
         return table
 
     def summary(self) -> str:
+        """ "22 of 24 reference decisions agree"."""
         return f"{self.agreeing} of {len(self.cases)} reference decisions agree"
 
 

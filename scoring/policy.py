@@ -40,6 +40,7 @@ class PolicyEdits(BaseModel):
     min_answered_share: float | None = None
 
     def is_empty(self) -> bool:
+        """Whether nothing is edited."""
         return self == PolicyEdits()
 
 
@@ -90,6 +91,8 @@ def rubric_to_yaml(rubric: Rubric) -> str:
 
 
 class SectionChange(BaseModel):
+    """One section's score, weight and points before and after a policy edit (re-score)."""
+
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -103,6 +106,7 @@ class SectionChange(BaseModel):
 
     @property
     def moved(self) -> bool:
+        """Whether the edit changed this section's score, weight or points."""
         return (
             self.before != self.after
             or self.weight_before != self.weight_after

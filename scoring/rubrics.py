@@ -43,11 +43,14 @@ def reference_dir() -> Path:
 
 
 def default_rubric_path() -> Path:
+    """The shipped rubric's file (``default.yaml`` in :func:`rubric_dir`)."""
     return rubric_dir() / "default.yaml"
 
 
 @dataclass(frozen=True)
 class RubricFile:
+    """A rubric file in the rubric folder: the rubric, or the error that kept it from loading."""
+
     path: Path
     rubric: Rubric | None
     error: AdvisorError | None

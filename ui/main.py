@@ -44,6 +44,7 @@ def _sidebar() -> None:
 
 
 def main() -> None:
+    """Run one pass of the app: page config, navigation, sidebar, the chosen page."""
     st.set_page_config(page_title="Adoption Advisor", page_icon="🧭", layout="wide")
     start_run()
     navigation = st.navigation(_pages())

@@ -48,6 +48,7 @@ class Assessments(Database):
         policy: PolicyVersion,
         extra: dict[str, Any] | None = None,
     ) -> Assessment:
+        """A new assessment at revision 1, scored under ``policy``."""
         created = now()
         new_id = uuid.uuid4().hex
         row = {
@@ -114,6 +115,7 @@ class Assessments(Database):
         return self.assessment(assessment_id)
 
     def rename(self, assessment_id: str, title: str) -> Assessment:
+        """Give the assessment a new title (a new revision)."""
         with self.engine.begin() as connection:
             connection.execute(
                 sa.update(t.assessments)
@@ -128,6 +130,7 @@ class Assessments(Database):
         return self.assessment(assessment_id)
 
     def duplicate(self, assessment_id: str, title: str | None = None) -> Assessment:
+        """A copy under its own id, "(copy)" added to the title unless ``title`` is given."""
         original = self.assessment(assessment_id)
         return self.create_assessment(
             title or f"{original.title} (copy)",
@@ -142,6 +145,7 @@ class Assessments(Database):
         self._set_deleted(assessment_id, now())
 
     def restore(self, assessment_id: str) -> None:
+        """Undo a delete within :data:`RECOVERABLE_FOR`."""
         self._set_deleted(assessment_id, None)
 
     def _set_deleted(self, assessment_id: str, when: dt.datetime | None) -> None:
@@ -236,6 +240,7 @@ class Assessments(Database):
             last = rows[-1]["id"]
 
     def count_assessments(self) -> int:
+        """How many assessments are not deleted."""
         with self.engine.connect() as connection:
             return int(
                 connection.execute(

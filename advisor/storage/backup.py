@@ -171,6 +171,7 @@ class VersionRow:
 
     @property
     def key(self) -> tuple[str, str]:
+        """(rubric id, version): what identifies a version across databases."""
         return (self.rubric.id, self.rubric.version)
 
 
@@ -187,6 +188,8 @@ class AssessmentRow:
 
 @dataclass(frozen=True)
 class CheckedBackup:
+    """A backup every row of which passed the checks, ready to write."""
+
     versions: list[VersionRow]
     assessments: list[AssessmentRow]
     active_policy_pk: int | None

@@ -83,6 +83,7 @@ class Database:
 
     @property
     def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
         return self.engine.dialect.name
 
     def migrate(self, revision: str = "head") -> None:
@@ -109,6 +110,7 @@ class Database:
                 ) from None
 
     def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at; None before the first migration."""
         with self.engine.connect() as connection:
             if not sa.inspect(connection).has_table("alembic_version"):
                 return None

@@ -28,6 +28,7 @@ class PolicyVersions(Database):
     """Reading and publishing policy versions."""
 
     def versions(self, rubric_id: str | None = None) -> list[PolicyVersion]:
+        """Every version (of ``rubric_id``, when given), oldest first."""
         query = sa.select(t.policy_versions).order_by(t.policy_versions.c.pk)
         if rubric_id is not None:
             query = query.where(t.policy_versions.c.rubric_id == rubric_id)
@@ -53,6 +54,7 @@ class PolicyVersions(Database):
         raise NotFound(f"no policy version {shown}; expected a number or RUBRIC_ID:VERSION")
 
     def active_version(self) -> PolicyVersion | None:
+        """The version new assessments use; None before the first publish."""
         with self.engine.connect() as connection:
             value = connection.execute(
                 sa.select(t.settings.c.value).where(t.settings.c.key == ACTIVE_POLICY)
@@ -115,6 +117,7 @@ class PolicyVersions(Database):
         return self.version(pk)
 
     def activate(self, pk: int) -> None:
+        """Make version ``pk`` the one new assessments use."""
         self.version(pk)
         with self.engine.begin() as connection:
             set_setting(connection, ACTIVE_POLICY, str(pk))

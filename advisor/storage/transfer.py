@@ -20,6 +20,7 @@ class Backups(Database):
     """Export and import of the whole database."""
 
     def export_all(self) -> dict[str, Any]:
+        """Every policy version and assessment (deleted ones too) as a JSON-ready backup."""
         with self.engine.connect() as connection:
             versions = [
                 dict(r)
