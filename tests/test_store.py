@@ -54,7 +54,7 @@ def test_migrates_an_empty_database(database_url: str) -> None:
     store = Store(database_url)
     assert store.schema_revision() is None
     store.migrate()
-    assert store.schema_revision() == "0004"
+    assert store.schema_revision() == "0005"
     store.migrate()  # idempotent
     tables = set(sa.inspect(store.engine).get_table_names())
     assert {"assessments", "policy_versions", "settings", "alembic_version"} <= tables
@@ -89,7 +89,7 @@ def test_migrates_data_from_the_first_schema_version(database_url: str) -> None:
             {"answers": json.dumps({"use_pattern": "classify_extract"}), "now": now},
         )
     store.migrate()
-    assert store.schema_revision() == "0004"
+    assert store.schema_revision() == "0005"
     item = store.assessment("old1")
     assert (item.title, item.revision, item.verdict, item.deleted_at) == (
         "Legacy Invoice Pilot",
@@ -100,6 +100,10 @@ def test_migrates_data_from_the_first_schema_version(database_url: str) -> None:
     assert item.answers == {"use_pattern": "classify_extract"}
     rows, total = store.list_assessments(search="INVOICE")
     assert total == 1 and rows[0].id == "old1"
+    # 0005: the state it had becomes its first kept revision
+    [kept] = store.history("old1")
+    assert (kept.revision, kept.change, kept.verdict, kept.score) == (3, "saved", "adapt", 61.5)
+    assert kept.answers == {"use_pattern": "classify_extract"}
     store.engine.dispose()
 
 
@@ -354,6 +358,16 @@ def test_rescore_reports_changes_and_apply_moves_assessments(store: Store) -> No
 def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
     ids = _save_examples(store)
     store.publish(apply_edits(DEFAULT, PolicyEdits(recommend=60)), author="ana", base_pk=1)
+    store.rename(ids[0], "Renamed before the backup")
+    store.record_decision(
+        ids[0],
+        expected_revision=2,
+        outcome="rejected",
+        decided_by="Sam",
+        decided_on=dt.date(2026, 11, 2),
+        note="Not this quarter.",
+        report_sha256="e" * 64,
+    )
     backup = json.loads(json.dumps(store.export_all()))  # as written to and read from a file
     target = Store(f"sqlite:///{tmp_path / 'restored.db'}")
     target.migrate()
@@ -361,8 +375,33 @@ def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
     assert target.import_all(backup) == (0, 0)  # nothing twice
     for item_id in ids:
         assert target.assessment(item_id) == store.assessment(item_id)
+        assert target.history(item_id) == store.history(item_id)
+    [decision] = target.decisions(ids[0])
+    assert (decision.revision, decision.outcome, decision.decided_by, decision.note) == (
+        2,
+        "rejected",
+        "Sam",
+        "Not this quarter.",
+    )
+    assert decision.verdict == store.decisions(ids[0])[0].verdict
     assert [v.sha256 for v in target.versions()] == [v.sha256 for v in store.versions()]
     assert target.active_version() is not None
+    target.engine.dispose()
+
+
+def test_a_format_1_backup_without_history_starts_each_history_at_the_import(
+    store: Store, tmp_path: Path
+) -> None:
+    ids = _save_examples(store)
+    backup = json.loads(json.dumps(store.export_all()))
+    backup["format_version"] = 1
+    del backup["assessment_revisions"], backup["decisions"]
+    target = Store(f"sqlite:///{tmp_path / 'restored.db'}")
+    target.migrate()
+    assert target.import_all(backup) == (1, 4)
+    for item_id in ids:
+        [kept] = target.history(item_id)
+        assert (kept.change, kept.revision) == ("imported", store.assessment(item_id).revision)
     target.engine.dispose()
 
 
@@ -370,8 +409,9 @@ def test_a_failed_import_changes_nothing(store: Store) -> None:
     _save_examples(store)
     backup = store.export_all()
     other = json.loads(json.dumps(backup))
-    for item in other["assessments"]:
-        item["id"] = "new-" + item["id"][:20]
+    for item in [*other["assessments"], *other["assessment_revisions"]]:
+        key = "id" if "id" in item else "assessment_id"
+        item[key] = "new-" + item[key][:20]
     other["assessments"][-1].update(policy_pk=999, title="Pilot")  # a version it lacks
     with pytest.raises(BackupRefused) as info:
         store.import_all(other, file="b.json")
@@ -416,6 +456,7 @@ def test_a_writer_killed_mid_transaction_leaves_the_previous_state(
     big = json.loads(json.dumps(before))
     template = big["assessments"][0]
     big["assessments"] = [dict(template, id=f"bulk{n:05d}", title=f"bulk {n}") for n in range(200)]
+    big["assessment_revisions"] = []  # no history: each arrives with its state kept as imported
     backup_file = tmp_path / "backup.json"
     backup_file.write_text(json.dumps(big))
     writer = subprocess.Popen(
@@ -434,6 +475,130 @@ def test_a_writer_killed_mid_transaction_leaves_the_previous_state(
     assert store.list_assessments(search="bulk")[1] == 0
     after = store.export_all()
     assert after["assessments"] == before["assessments"]
+    assert after["assessment_revisions"] == before["assessment_revisions"]
     # and the database still takes writes
     store.create_assessment("after the crash", {}, {}, policy)
     assert store.count_assessments() == 5
+
+
+# --- history and decisions --------------------------------------------------------------------
+
+
+def test_every_change_keeps_a_revision_with_its_verdict(store: Store) -> None:
+    policy = store.active_version()
+    assert policy is not None
+    invoice = load_answers(ROOT / "examples" / "invoice_extraction.yaml", DEFAULT)
+    item = store.create_assessment("Draft", {}, {}, policy)
+    item = store.save_assessment(
+        item.id,
+        expected_revision=1,
+        title="Invoices",
+        answers=dict(invoice.answers),
+        notes={},
+        policy=policy,
+    )
+    store.rename(item.id, "Invoice capture")
+    store.delete(item.id)
+    store.restore(item.id)
+    history = store.history(item.id)
+    assert [(r.revision, r.change) for r in history] == [
+        (1, "created"),
+        (2, "saved"),
+        (3, "renamed"),
+        (4, "deleted"),
+        (5, "restored"),
+    ]
+    assert history[0].verdict is None and history[0].answers == {}
+    assert history[1].verdict == "adapt" and history[1].answers == dict(invoice.answers)
+    assert [r.title for r in history] == ["Draft", "Invoices", "Invoice capture"] + [
+        "Invoice capture"
+    ] * 2
+    assert store.revision_of(item.id, 2).score == history[1].score
+    with pytest.raises(NotFound, match="has no revision 9"):
+        store.revision_of(item.id, 9)
+
+
+def test_a_decision_freezes_its_revision_and_later_edits_do_not_move_it(store: Store) -> None:
+    policy = store.active_version()
+    assert policy is not None
+    invoice = load_answers(ROOT / "examples" / "invoice_extraction.yaml", DEFAULT)
+    item = store.create_assessment(invoice.title, dict(invoice.answers), {}, policy)
+    decision = store.record_decision(
+        item.id,
+        expected_revision=item.revision,
+        outcome="approved_with_conditions",
+        decided_by="  Dana Ortiz ",
+        decided_on=dt.date(2026, 11, 30),
+        note="Self-host first.",
+        report_sha256="a" * 64,
+    )
+    assert (decision.revision, decision.decided_by, decision.label) == (
+        1,
+        "Dana Ortiz",
+        "Approved with conditions",
+    )
+    assert (decision.verdict, decision.policy_pk) == ("adapt", policy.pk)
+    later = store.save_assessment(
+        item.id,
+        expected_revision=1,
+        title=item.title,
+        answers={**item.answers, "hosting": "provider_api"},
+        notes={},
+        policy=policy,
+    )
+    [kept] = store.decisions(item.id)
+    assert kept == decision and kept.revision < later.revision
+    assert store.revision_of(item.id, kept.revision).answers == dict(invoice.answers)
+    # Recording on a revision that is no longer current is refused: nobody read that report.
+    with pytest.raises(EditConflict, match="revision 2.*after the report you decided on"):
+        store.record_decision(
+            item.id,
+            expected_revision=1,
+            outcome="approved",
+            decided_by="Dana",
+            decided_on=dt.date(2026, 11, 30),
+            note="",
+            report_sha256="b" * 64,
+        )
+    with pytest.raises(StoreError, match="expected one of: approved, approved_with_conditions"):
+        store.record_decision(
+            item.id,
+            expected_revision=2,
+            outcome="maybe",
+            decided_by="Dana",
+            decided_on=dt.date(2026, 11, 30),
+            note="",
+            report_sha256="b" * 64,
+        )
+    with pytest.raises(StoreError, match="needs the name"):
+        store.record_decision(
+            item.id,
+            expected_revision=2,
+            outcome="rejected",
+            decided_by="  ",
+            decided_on=dt.date(2026, 11, 30),
+            note="",
+            report_sha256="b" * 64,
+        )
+    assert len(store.decisions(item.id)) == 1
+
+
+def test_purging_an_assessment_removes_its_history_and_decisions(store: Store) -> None:
+    policy = store.active_version()
+    assert policy is not None
+    item = store.create_assessment("Gone soon", {}, {}, policy)
+    store.record_decision(
+        item.id,
+        expected_revision=1,
+        outcome="deferred",
+        decided_by="Lee",
+        decided_on=dt.date(2026, 11, 30),
+        note="",
+        report_sha256="c" * 64,
+    )
+    store.delete(item.id)
+    assert store.purge_deleted(older_than=dt.timedelta(seconds=-1)) == 1
+    with store.engine.connect() as connection:
+        for table in ("assessment_revisions", "decisions"):
+            left = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+            assert left == 0, table

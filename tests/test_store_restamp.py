@@ -240,7 +240,7 @@ def test_migration_restamps_stale_hashes_from_stored_content(database_url: str) 
 
     store.migrate()
 
-    assert store.schema_revision() == "0004"
+    assert store.schema_revision() == "0005"
     restamped = _stored_hashes(store)
     for version in store.versions():
         assert version.sha256 == policy_stamp(version.rubric()).sha256
@@ -287,7 +287,7 @@ def test_a_version_that_is_no_longer_a_rubric_keeps_its_hash_and_the_database_op
     version["content"] = {**version["content"], "retired_field": 1}
     _insert_version(store, version, None)
     store.migrate()
-    assert store.schema_revision() == "0004"
+    assert store.schema_revision() == "0005"
     assert _stored_hashes(store)[_label(version)] == version["sha256"]
     store.engine.dispose()
 

@@ -15,20 +15,34 @@ from .backup import BACKUP_KIND
 from .database import database_error, database_url
 from .errors import BackupRefused, DatabaseUnavailable, NotFound, StoreError
 from .policies import PolicyVersions, PublishConflict
-from .records import Assessment, PolicyVersion, RescoreChange, evaluate, rubric_from_content
+from .records import (
+    DECISION_LABELS,
+    DECISION_OUTCOMES,
+    Assessment,
+    Decision,
+    PolicyVersion,
+    RescoreChange,
+    Revision,
+    evaluate,
+    rubric_from_content,
+)
 from .transfer import Backups
 
 __all__ = [
     "BACKUP_KIND",
+    "DECISION_LABELS",
+    "DECISION_OUTCOMES",
     "RECOVERABLE_FOR",
     "Assessment",
     "BackupRefused",
     "DatabaseUnavailable",
+    "Decision",
     "EditConflict",
     "NotFound",
     "PolicyVersion",
     "PublishConflict",
     "RescoreChange",
+    "Revision",
     "Store",
     "StoreError",
     "database_error",

@@ -16,13 +16,18 @@ from . import tables as t
 from .database import Database, clipped, database_error, now
 from .errors import NotFound, StoreError
 from .records import (
+    DECISION_OUTCOMES,
     Assessment,
+    Decision,
     PolicyVersion,
     RescoreChange,
+    Revision,
     assessment_columns,
     assessment_from_row,
+    decision_from_row,
     evaluate,
     read_version,
+    revision_from_row,
 )
 
 #: Deleted assessments stay recoverable this long; opening the database purges older ones.
@@ -60,6 +65,7 @@ class Assessments(Database):
         }
         with self.engine.begin() as connection:
             connection.execute(sa.insert(t.assessments).values(row))
+            keep_revision(connection, new_id, "created")
         return self.assessment(new_id)
 
     def assessment(self, assessment_id: str, *, include_deleted: bool = False) -> Assessment:
@@ -102,6 +108,8 @@ class Assessments(Database):
                     revision=t.assessments.c.revision + 1,
                 )
             ).rowcount
+            if updated == 1:
+                keep_revision(connection, assessment_id, "saved")
         if updated != 1:
             current = self.assessment(assessment_id, include_deleted=True)
             if current.deleted_at is not None:
@@ -127,6 +135,7 @@ class Assessments(Database):
                     revision=t.assessments.c.revision + 1,
                 )
             )
+            keep_revision(connection, assessment_id, "renamed")
         return self.assessment(assessment_id)
 
     def duplicate(self, assessment_id: str, title: str | None = None) -> Assessment:
@@ -157,6 +166,8 @@ class Assessments(Database):
                 .where(t.assessments.c.id == assessment_id)
                 .values(deleted_at=when, revision=t.assessments.c.revision + 1)
             ).rowcount
+            if count == 1:
+                keep_revision(connection, assessment_id, "deleted" if when else "restored")
         if count != 1:
             raise NotFound(f"no assessment {assessment_id!r}")
 
@@ -292,4 +303,120 @@ class Assessments(Database):
                         revision=t.assessments.c.revision + 1,
                     )
                 )
+                keep_revision(connection, change.id, "re-scored")
         return changes
+
+    # --- history and decisions ----------------------------------------------------------
+
+    def history(self, assessment_id: str) -> list[Revision]:
+        """Every kept revision of the assessment, oldest first (deleted ones included)."""
+        self.assessment(assessment_id, include_deleted=True)  # NotFound for an unknown id
+        query = (
+            sa.select(t.assessment_revisions)
+            .where(t.assessment_revisions.c.assessment_id == assessment_id)
+            .order_by(t.assessment_revisions.c.revision)
+        )
+        with self.engine.connect() as connection:
+            return [revision_from_row(row) for row in connection.execute(query).mappings()]
+
+    def revision_of(self, assessment_id: str, revision: int) -> Revision:
+        """One kept revision, or :class:`NotFound`."""
+        for kept in self.history(assessment_id):
+            if kept.revision == revision:
+                return kept
+        raise NotFound(f"assessment {assessment_id!r} has no revision {revision}")
+
+    def record_decision(
+        self,
+        assessment_id: str,
+        *,
+        expected_revision: int,
+        outcome: str,
+        decided_by: str,
+        decided_on: dt.date,
+        note: str,
+        report_sha256: str,
+    ) -> Decision:
+        """Record the decision taken on revision ``expected_revision`` — the one whose report
+        (``report_sha256``) the decider read. :class:`EditConflict` when the assessment was
+        saved since (the decision would be about answers nobody read); :class:`StoreError`
+        for an outcome that is not one of :data:`DECISION_OUTCOMES` or an empty name."""
+        if outcome not in DECISION_OUTCOMES:
+            raise StoreError(
+                f"decision outcome {clipped(outcome)} is not known; expected one of: "
+                + ", ".join(DECISION_OUTCOMES)
+            )
+        who = decided_by.strip()
+        if not who:
+            raise StoreError("a decision needs the name of who took it")
+        current = self.assessment(assessment_id)
+        if current.revision != expected_revision:
+            raise EditConflict(
+                f"this assessment was saved (revision {current.revision}) after the report you "
+                f"decided on (revision {expected_revision}); read the new report and record "
+                "the decision again",
+                current,
+            )
+        row = {
+            "assessment_id": assessment_id,
+            "revision": expected_revision,
+            "outcome": outcome,
+            "decided_by": who[: t.length(t.decisions.c.decided_by)],
+            "decided_on": decided_on,
+            "note": note,
+            "policy_pk": current.policy_pk,
+            "verdict": current.verdict,
+            "score": current.score,
+            "report_sha256": report_sha256,
+            "recorded_at": now(),
+        }
+        with self.engine.begin() as connection:
+            pk = connection.execute(
+                sa.insert(t.decisions).values(row).returning(t.decisions.c.pk)
+            ).scalar_one()
+        return next(d for d in self.decisions(assessment_id) if d.pk == pk)
+
+    def decisions(self, assessment_id: str) -> list[Decision]:
+        """Every decision recorded on the assessment, oldest first."""
+        query = (
+            sa.select(t.decisions)
+            .where(t.decisions.c.assessment_id == assessment_id)
+            .order_by(t.decisions.c.pk)
+        )
+        with self.engine.connect() as connection:
+            return [decision_from_row(row) for row in connection.execute(query).mappings()]
+
+
+def keep_revision(connection: sa.Connection, assessment_id: str, change: str) -> None:
+    """Copy the assessment's current state into its history, in the caller's transaction."""
+    a = t.assessments.c
+    connection.execute(
+        sa.insert(t.assessment_revisions).from_select(
+            [
+                "assessment_id",
+                "revision",
+                "change",
+                "title",
+                "answers",
+                "notes",
+                "extra",
+                "policy_pk",
+                "verdict",
+                "score",
+                "saved_at",
+            ],
+            sa.select(
+                a.id,
+                a.revision,
+                sa.literal(change, sa.String(16)),
+                a.title,
+                a.answers,
+                a.notes,
+                a.extra,
+                a.policy_pk,
+                a.verdict,
+                a.score,
+                a.updated_at,
+            ).where(a.id == assessment_id),
+        )
+    )

@@ -24,7 +24,7 @@ import math
 import re
 import types
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 BACKUP_KIND = "adoption-advisor-backup"
-BACKUP_FORMAT_VERSION = 1
+BACKUP_FORMAT_VERSION = 2
 #: Integer columns are 32-bit on PostgreSQL; a larger number cannot be a real row's.
 MAX_INTEGER = 2**31 - 1
 UNTITLED = "Untitled assessment"
@@ -118,11 +118,14 @@ class _Row(BaseModel):
 
 class _Head(_Row):
     kind: Literal["adoption-advisor-backup"]
-    format_version: Literal[1]
+    # 1: versions and assessments; 2 adds each assessment's history and decisions.
+    format_version: Literal[1, 2]
     exported_at: Timestamp
     active_policy_pk: Pk | None = None
     policy_versions: list[Any]
     assessments: list[Any]
+    assessment_revisions: list[Any] = []
+    decisions: list[Any] = []
 
 
 class _VersionRow(_Row):
@@ -153,6 +156,58 @@ class _AssessmentRow(_Row):
     revision: Annotated[int, Field(ge=1, le=MAX_INTEGER)]
     deleted_at: Timestamp | None = None
     extra: dict[str, Any] | None = None
+
+
+def _date(value: Any) -> Any:
+    expected = f"expected a date like 2026-01-05, found {_shown(value)}"
+    if not isinstance(value, str):
+        raise ValueError(expected)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(expected) from None
+
+
+def _named(value: str) -> str:
+    if not value.strip():
+        raise ValueError(f"expected the name of who decided, found {_shown(value)}")
+    return value
+
+
+Revision = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+
+
+class _RevisionRow(_Row):
+    assessment_id: Annotated[str, AfterValidator(_assessment_id)]
+    revision: Revision
+    change: Literal["created", "saved", "renamed", "deleted", "restored", "re-scored", "imported"]
+    title: str
+    answers: dict[str, Annotated[Any, AfterValidator(_answer_value)]]
+    notes: dict[str, Any]
+    policy_pk: Pk
+    verdict: Literal["recommend", "adapt", "avoid"] | None  # recomputed, never read
+    score: Annotated[float, Field(ge=0, le=100)] | None  # recomputed, never read
+    saved_at: Timestamp
+    extra: dict[str, Any] | None = None
+
+
+class _DecisionRow(_Row):
+    pk: Pk
+    assessment_id: Annotated[str, AfterValidator(_assessment_id)]
+    revision: Revision
+    outcome: Literal["approved", "approved_with_conditions", "rejected", "deferred"]
+    decided_by: Annotated[
+        str,
+        Field(max_length=t.length(t.decisions.c.decided_by)),
+        AfterValidator(_named),
+    ]
+    decided_on: Annotated[dt.date, BeforeValidator(_date)]
+    note: str
+    policy_pk: Pk  # taken from the revision decided on, never read
+    verdict: Literal["recommend", "adapt", "avoid"] | None  # likewise
+    score: Annotated[float, Field(ge=0, le=100)] | None  # likewise
+    report_sha256: Annotated[str, AfterValidator(_sha256)]
+    recorded_at: Timestamp
 
 
 # --- what a checked backup holds --------------------------------------------------------------
@@ -187,12 +242,25 @@ class AssessmentRow:
 
 
 @dataclass(frozen=True)
+class HistoryRow:
+    """A kept revision or a decision of an assessment in the backup, checked."""
+
+    index: int
+    label: str
+    assessment_id: str
+    revision: int
+    values: dict[str, Any]  # the columns to insert (policy_pk still the backup's)
+
+
+@dataclass(frozen=True)
 class CheckedBackup:
     """A backup every row of which passed the checks, ready to write."""
 
     versions: list[VersionRow]
     assessments: list[AssessmentRow]
     active_policy_pk: int | None
+    revisions: list[HistoryRow] = field(default_factory=list)
+    decisions: list[HistoryRow] = field(default_factory=list)
 
 
 def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
@@ -247,19 +315,40 @@ def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
 
     assessments: list[AssessmentRow] = []
     seen_ids: dict[str, str] = {}
+    refused_ids: set[str] = set()
+    refused_rows = 0  # assessment rows refused, whose history may name ids not listed
     for index, raw in enumerate(head.assessments):
         item = _check_assessment(index, raw, file, by_pk, refused, problems)
         if item is None:
+            refused_rows += 1
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                refused_ids.add(raw["id"])  # its history is not blamed again
             continue
         if item.id in seen_ids:
             problems.append(_Where(file, item.label)("id", f"also {seen_ids[item.id]}"))
+            refused_rows += 1
             continue
         seen_ids[item.id] = item.label
         assessments.append(item)
 
+    # While an assessment row is refused, a revision naming no listed assessment may be that
+    # row's: it is not blamed again.
+    revisions = _check_revisions(
+        head.assessment_revisions,
+        file,
+        seen_ids,
+        refused_ids,
+        by_pk,
+        refused,
+        problems,
+        blame_unlisted=not refused_rows,
+    )
+    decisions = _check_decisions(head.decisions, file, revisions, refused_ids, problems)
     if problems:
         raise BackupRefused(problems)
-    return CheckedBackup(versions, assessments, head.active_policy_pk)
+    return CheckedBackup(
+        versions, assessments, head.active_policy_pk, list(revisions.values()), decisions
+    )
 
 
 # --- one policy version -----------------------------------------------------------------------
@@ -375,6 +464,30 @@ def _check_assessment(
     if row is None:
         return None
 
+    state = _checked_state(row, where, versions, refused, problems)
+    if state is None:
+        return None
+    extra, result = state
+    values = row.model_dump()
+    values.update(
+        extra=extra,
+        verdict=result[0].value if result else None,
+        score=result[1] if result else None,
+        title_search=t.searchable(row.title),
+    )
+    return AssessmentRow(index, label, row.id, row.policy_pk, values)
+
+
+def _checked_state(
+    row: _AssessmentRow | _RevisionRow,
+    where: _Where,
+    versions: Mapping[int, VersionRow],
+    refused: set[int],
+    problems: list[Problem],
+) -> tuple[dict[str, Any], Any] | None:
+    """(extra, result under its own version) for a row's content, checked with the models
+    and defaults a save goes through, or None with the problems added."""
+    before = len(problems)
     extra = {k: v for k, v in (row.extra or {}).items() if v is not None}
     unknown = [k for k in extra if k not in EXTRA_KEYS]
     for key in unknown:
@@ -391,7 +504,7 @@ def _check_assessment(
     try:
         answers = Answers.model_validate(content)
     except ValidationError as exc:
-        for problem in _translated(exc, Document(data=content, file=file), Answers):
+        for problem in _translated(exc, Document(data=content, file=where.file), Answers):
             inside = problem.path
             if inside.split(" → ")[0].split("[")[0] in EXTRA_KEYS:
                 inside = _joined("extra", inside)
@@ -431,14 +544,137 @@ def _check_assessment(
             where("", f"cannot be scored under {version.label}: {type(exc).__name__}: {exc}")
         )
         return None
-    values = row.model_dump()
-    values.update(
-        extra=extra,
-        verdict=result[0].value if result else None,
-        score=result[1] if result else None,
-        title_search=t.searchable(row.title),
-    )
-    return AssessmentRow(index, label, row.id, row.policy_pk, values)
+    return extra, result
+
+
+# --- history and decisions --------------------------------------------------------------------
+
+
+def _check_revisions(
+    rows: list[Any],
+    file: str,
+    assessment_ids: Mapping[str, str],
+    refused_ids: set[str],
+    versions: Mapping[int, VersionRow],
+    refused: set[int],
+    problems: list[Problem],
+    *,
+    blame_unlisted: bool,
+) -> dict[tuple[str, int], HistoryRow]:
+    """Each kept revision checked as a save would check it and scored under its own version
+    (verdicts are derived, never read); it must belong to an assessment of the backup.
+    A refused row adds its assessment to ``refused_ids``, so decisions on it are not blamed
+    again."""
+    found: dict[tuple[str, int], HistoryRow] = {}
+    for index, raw in enumerate(rows):
+        row = _check_revision(
+            index, raw, file, assessment_ids, refused_ids, found, problems, blame_unlisted
+        )
+        if row is None:
+            if isinstance(raw, dict) and isinstance(raw.get("assessment_id"), str):
+                refused_ids.add(raw["assessment_id"])
+            continue
+        label = _history_label("assessment_revisions", index, raw)
+        state = _checked_state(row, _Where(file, label), versions, refused, problems)
+        if state is None:
+            refused_ids.add(row.assessment_id)
+            continue
+        extra, result = state
+        values = row.model_dump()
+        values.update(
+            extra=extra,
+            verdict=result[0].value if result else None,
+            score=result[1] if result else None,
+        )
+        key = (row.assessment_id, row.revision)
+        found[key] = HistoryRow(index, label, row.assessment_id, row.revision, values)
+    return found
+
+
+def _check_revision(
+    index: int,
+    raw: Any,
+    file: str,
+    assessment_ids: Mapping[str, str],
+    refused_ids: set[str],
+    found: Mapping[tuple[str, int], HistoryRow],
+    problems: list[Problem],
+    blame_unlisted: bool,
+) -> _RevisionRow | None:
+    """The shape of one kept revision and what it names; None when refused or when its
+    problem is another row's."""
+    label = _history_label("assessment_revisions", index, raw)
+    where = _Where(file, label)
+    before = len(problems)
+    problems.extend(where(p, m) for p, m in _unsafe_values(raw))
+    if len(problems) > before:
+        return None
+    row = _validated(_RevisionRow, raw, file, label, problems)
+    if row is None or row.assessment_id in refused_ids:
+        return None
+    if row.assessment_id not in assessment_ids:
+        if blame_unlisted:
+            problems.append(
+                where("assessment_id", f"{row.assessment_id!r} is not an assessment in the backup")
+            )
+        return None
+    key = (row.assessment_id, row.revision)
+    if key in found:
+        problems.append(where("revision", f"also {found[key].label}"))
+        return None
+    return row
+
+
+def _check_decisions(
+    rows: list[Any],
+    file: str,
+    revisions: Mapping[tuple[str, int], HistoryRow],
+    refused_ids: set[str],
+    problems: list[Problem],
+) -> list[HistoryRow]:
+    """Each decision must name a kept revision of the backup; its policy version, verdict
+    and score are that revision's (what the decider read), not the file's."""
+    found: list[HistoryRow] = []
+    for index, raw in enumerate(rows):
+        label = _history_label("decisions", index, raw)
+        where = _Where(file, label)
+        before = len(problems)
+        problems.extend(where(p, m) for p, m in _unsafe_values(raw))
+        if len(problems) > before:
+            continue
+        row = _validated(_DecisionRow, raw, file, label, problems)
+        if row is None:
+            continue
+        kept = revisions.get((row.assessment_id, row.revision))
+        if kept is None and row.assessment_id in refused_ids:
+            continue  # the problem with its assessment or revision is reported
+        if kept is None:
+            problems.append(
+                where(
+                    "revision",
+                    f"{row.revision} is not a kept revision of assessment "
+                    f"{row.assessment_id!r} in the backup",
+                )
+            )
+            continue
+        values = row.model_dump(exclude={"pk"})
+        values.update(
+            policy_pk=kept.values["policy_pk"],
+            verdict=kept.values["verdict"],
+            score=kept.values["score"],
+        )
+        found.append(HistoryRow(index, label, row.assessment_id, row.revision, values))
+    return found
+
+
+def _history_label(table: str, index: int, raw: Any) -> str:
+    label = f"{table}[{index}]"
+    if isinstance(raw, dict) and isinstance(raw.get("assessment_id"), str):
+        label += f" (assessment {_short(raw['assessment_id'])}"
+        if isinstance(raw.get("revision"), int) and not isinstance(raw["revision"], bool):
+            label += f", revision {raw['revision']}"
+        label += ")"
+    return label
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -177,3 +177,88 @@ def read_version(engine: Engine, pk: int) -> PolicyVersion:
     if row is None:
         raise NotFound(f"no policy version {pk}")
     return version_from_row(row)
+
+
+#: What a decision can say, in the order the app offers them.
+DECISION_OUTCOMES = ("approved", "approved_with_conditions", "rejected", "deferred")
+DECISION_LABELS = {
+    "approved": "Approved",
+    "approved_with_conditions": "Approved with conditions",
+    "rejected": "Rejected",
+    "deferred": "Deferred",
+}
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One kept state of an assessment: what it held after ``change`` and its verdict then."""
+
+    assessment_id: str
+    revision: int
+    change: str
+    title: str
+    answers: dict[str, Any]
+    notes: dict[str, str]
+    extra: dict[str, Any]
+    policy_pk: int
+    verdict: str | None
+    score: float | None
+    saved_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision recorded on one revision: who decided what, when, on which report."""
+
+    pk: int
+    assessment_id: str
+    revision: int
+    outcome: str
+    decided_by: str
+    decided_on: dt.date
+    note: str
+    policy_pk: int
+    verdict: str | None
+    score: float | None
+    report_sha256: str
+    recorded_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        """The outcome as the app and the report say it ("Approved with conditions")."""
+        return DECISION_LABELS[self.outcome]
+
+
+def revision_from_row(row: Any) -> Revision:
+    """An assessment_revisions row as a record."""
+    return Revision(
+        assessment_id=row["assessment_id"],
+        revision=row["revision"],
+        change=row["change"],
+        title=row["title"],
+        answers=dict(row["answers"]),
+        notes=dict(row["notes"]),
+        extra=dict(row["extra"] or {}),
+        policy_pk=row["policy_pk"],
+        verdict=row["verdict"],
+        score=row["score"],
+        saved_at=row["saved_at"],
+    )
+
+
+def decision_from_row(row: Any) -> Decision:
+    """A decisions row as a record."""
+    return Decision(
+        pk=row["pk"],
+        assessment_id=row["assessment_id"],
+        revision=row["revision"],
+        outcome=row["outcome"],
+        decided_by=row["decided_by"],
+        decided_on=row["decided_on"],
+        note=row["note"],
+        policy_pk=row["policy_pk"],
+        verdict=row["verdict"],
+        score=row["score"],
+        report_sha256=row["report_sha256"],
+        recorded_at=row["recorded_at"],
+    )

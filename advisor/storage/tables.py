@@ -60,6 +60,55 @@ assessments = sa.Table(
 )
 
 
+# Added in 0005: every saved state of an assessment, and the decisions recorded on one.
+assessment_revisions = sa.Table(
+    "assessment_revisions",
+    metadata,
+    sa.Column(
+        "assessment_id",
+        sa.String(32),
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    # What changed: created, saved, renamed, deleted, restored, re-scored, imported.
+    sa.Column("change", sa.String(16), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("answers", sa.JSON, nullable=False),
+    sa.Column("notes", sa.JSON, nullable=False),
+    sa.Column("extra", sa.JSON, nullable=True),
+    sa.Column("policy_pk", sa.Integer, sa.ForeignKey("policy_versions.pk"), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=True),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("saved_at", sa.DateTime, nullable=False),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("pk", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("assessment_id", sa.String(32), nullable=False),
+    # The revision the decision was taken on: its answers, policy version and verdict are
+    # frozen in assessment_revisions, and the report's hash is kept here.
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("outcome", sa.String(32), nullable=False),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("decided_on", sa.Date, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("policy_pk", sa.Integer, sa.ForeignKey("policy_versions.pk"), nullable=False),
+    sa.Column("verdict", sa.String(16), nullable=True),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("report_sha256", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["assessment_id", "revision"],
+        ["assessment_revisions.assessment_id", "assessment_revisions.revision"],
+        ondelete="CASCADE",
+    ),
+    sa.Index("ix_decisions_assessment", "assessment_id"),
+)
+
+
 def length(column: sa.Column[Any]) -> int:
     """The length of a string column: rows are refused before the database would."""
     found = getattr(column.type, "length", None)

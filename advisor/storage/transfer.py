@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from scoring.errors import Problem
 
 from . import tables as t
-from .backup import BACKUP_KIND, CheckedBackup, check_backup
+from .assessments import keep_revision
+from .backup import BACKUP_FORMAT_VERSION, BACKUP_KIND, CheckedBackup, check_backup
 from .database import ACTIVE_POLICY, Database, now, set_setting
 from .errors import BackupRefused
 
@@ -34,21 +35,37 @@ class Backups(Database):
                     sa.select(t.assessments).order_by(t.assessments.c.id)
                 ).mappings()
             ]
+            revisions = [
+                dict(r)
+                for r in connection.execute(
+                    sa.select(t.assessment_revisions).order_by(
+                        t.assessment_revisions.c.assessment_id, t.assessment_revisions.c.revision
+                    )
+                ).mappings()
+            ]
+            decisions = [
+                dict(r)
+                for r in connection.execute(
+                    sa.select(t.decisions).order_by(t.decisions.c.pk)
+                ).mappings()
+            ]
             active = connection.execute(
                 sa.select(t.settings.c.value).where(t.settings.c.key == ACTIVE_POLICY)
             ).scalar()
-        for row in [*versions, *items]:
+        for row in [*versions, *items, *revisions, *decisions]:
             for key, value in row.items():
-                if isinstance(value, dt.datetime):
+                if isinstance(value, dt.datetime | dt.date):
                     row[key] = value.isoformat()
             row.pop("title_search", None)
         return {
             "kind": BACKUP_KIND,
-            "format_version": 1,
+            "format_version": BACKUP_FORMAT_VERSION,
             "exported_at": now().isoformat(),
             "active_policy_pk": int(active) if active else None,
             "policy_versions": versions,
             "assessments": items,
+            "assessment_revisions": revisions,
+            "decisions": decisions,
         }
 
     def import_all(self, data: Any, *, file: str = "backup") -> tuple[int, int]:
@@ -141,13 +158,16 @@ class Backups(Database):
                 ).scalar_one()
                 added_versions += 1
             known = set(connection.execute(sa.select(t.assessments.c.id)).scalars())
+            added: dict[str, int] = {}  # id -> current revision, of the assessments added
             for item in checked.assessments:
                 if item.id in known:
                     continue
                 connection.execute(
                     sa.insert(t.assessments).values(_import_row(dict(item.values), pk_map))
                 )
+                added[item.id] = item.values["revision"]
                 added_items += 1
+            _import_history(connection, checked, added, pk_map)
             active = checked.active_policy_pk
             if active is not None:
                 current = connection.execute(
@@ -156,6 +176,30 @@ class Backups(Database):
                 if current is None:
                     set_setting(connection, ACTIVE_POLICY, str(pk_map[active]))
         return added_versions, added_items
+
+
+def _import_history(
+    connection: sa.Connection,
+    checked: CheckedBackup,
+    added: dict[str, int],
+    pk_map: dict[int, int],
+) -> None:
+    """The kept revisions and decisions of the assessments just added (an assessment already
+    here keeps its own history). An assessment whose current state the backup does not keep
+    (a format 1 backup) gets it kept as "imported", so its history starts where it arrived."""
+    kept: set[tuple[str, int]] = set()
+    for revision in checked.revisions:
+        if revision.assessment_id in added:
+            values = {**revision.values, "policy_pk": pk_map[revision.values["policy_pk"]]}
+            connection.execute(sa.insert(t.assessment_revisions).values(values))
+            kept.add((revision.assessment_id, revision.revision))
+    for assessment_id, current in added.items():
+        if (assessment_id, current) not in kept:
+            keep_revision(connection, assessment_id, "imported")
+    for decision in checked.decisions:
+        if decision.assessment_id in added:
+            values = {**decision.values, "policy_pk": pk_map[decision.values["policy_pk"]]}
+            connection.execute(sa.insert(t.decisions).values(values))
 
 
 def _import_row(values: dict[str, Any], pk_map: dict[int, int]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ and review the diff of the ``.expected`` files before committing.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import sys
 import tempfile
@@ -76,6 +77,16 @@ def base_export() -> Backup:
                 ],
             },
         )
+        triage = next(a for a in store.list_assessments()[0] if a.title == "Invoice triage")
+        store.record_decision(
+            triage.id,
+            expected_revision=triage.revision,
+            outcome="approved_with_conditions",
+            decided_by="Dana Ortiz",
+            decided_on=dt.date(2026, 10, 16),
+            note="Review every invoice for the first month.",
+            report_sha256="d" * 64,
+        )
         old = store.create_assessment("Old pilot", {"gain": "none"}, {}, edited)
         store.delete(old.id)
         data = json.loads(json.dumps(store.export_all()))
@@ -88,12 +99,21 @@ def base_export() -> Backup:
         "Support summaries": "8e2f4a6c1b3d4f5e9a7c0b2d4e6f8a13",
         "Old pilot": "c7a9e1b3d5f74a2c8e0b6d4f2a1c3e57",
     }
+    new_ids = {}
     for item in data["assessments"]:
+        new_ids[item["id"]] = ids[item["title"]]
         item["id"] = ids[item["title"]]
         item["created_at"] = item["updated_at"] = "2026-10-15T10:30:00"
         if item["deleted_at"]:
             item["deleted_at"] = "2026-10-20T16:00:00"
     data["assessments"].sort(key=lambda item: item["title"])
+    for row in data["assessment_revisions"]:
+        row["assessment_id"] = new_ids[row["assessment_id"]]
+        row["saved_at"] = "2026-10-15T10:30:00"
+    data["assessment_revisions"].sort(key=lambda r: (r["assessment_id"], r["revision"]))
+    for row in data["decisions"]:
+        row["assessment_id"] = new_ids[row["assessment_id"]]
+        row["recorded_at"] = "2026-10-16T11:00:00"
     return data
 
 
@@ -122,7 +142,7 @@ def _(d: Backup) -> None:
 
 @case("newer_format_version")
 def _(d: Backup) -> None:
-    d["format_version"] = 2
+    d["format_version"] = 3
 
 
 @case("unknown_top_level_key")
@@ -363,6 +383,46 @@ def _(d: Backup) -> None:
 @case("policy_pk_as_yes_no")
 def _(d: Backup) -> None:
     d["policy_versions"][0]["pk"] = True
+
+
+@case("revision_of_an_assessment_not_in_the_backup")
+def _(d: Backup) -> None:
+    d["assessment_revisions"][0]["assessment_id"] = "0" * 32
+
+
+@case("revision_listed_twice")
+def _(d: Backup) -> None:
+    d["assessment_revisions"].append(copy.deepcopy(d["assessment_revisions"][0]))
+
+
+@case("revision_with_unknown_change")
+def _(d: Backup) -> None:
+    d["assessment_revisions"][0]["change"] = "hacked"
+
+
+@case("revision_answers_as_text")
+def _(d: Backup) -> None:
+    d["assessment_revisions"][0]["answers"] = "gain=lots"
+
+
+@case("decision_on_a_revision_not_kept")
+def _(d: Backup) -> None:
+    d["decisions"][0]["revision"] = 7
+
+
+@case("decision_with_unknown_outcome")
+def _(d: Backup) -> None:
+    d["decisions"][0]["outcome"] = "maybe"
+
+
+@case("decision_date_not_a_date")
+def _(d: Backup) -> None:
+    d["decisions"][0]["decided_on"] = "next Tuesday"
+
+
+@case("decision_by_nobody")
+def _(d: Backup) -> None:
+    d["decisions"][0]["decided_by"] = ""
 
 
 def main() -> None:
