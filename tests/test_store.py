@@ -550,7 +550,7 @@ def test_a_decision_freezes_its_revision_and_later_edits_do_not_move_it(store: S
     assert kept == decision and kept.revision < later.revision
     assert store.revision_of(item.id, kept.revision).answers == dict(invoice.answers)
     # Recording on a revision that is no longer current is refused: nobody read that report.
-    with pytest.raises(EditConflict, match="revision 2.*after the report you decided on"):
+    with pytest.raises(EditConflict, match=r"revision 2.*after the report you decided on"):
         store.record_decision(
             item.id,
             expected_revision=1,
