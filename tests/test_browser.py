@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -121,6 +122,47 @@ def test_answering_by_clicking_shows_progress(page: Page) -> None:
     expect(page.get_by_role("heading", name="Current process")).to_be_visible()
     page.get_by_role("button", name="← Back").click()
     expect(group.get_by_role("radio", name="Specialists who know the subject well")).to_be_checked()
+
+
+# --- links reopen what they name ------------------------------------------------------------
+
+# Each page's link and the path it has in the address bar.
+PAGES = {
+    "Options & costs": "options",
+    "Report": "report",
+    "Assessments": "assessments",
+    "Re-score": "rescore",
+    "Policy": "policy",
+    "Assess": "",
+}
+
+
+def test_a_reload_on_any_page_and_a_link_from_the_list_reopen_the_assessment(
+    page: Page, base_url: str
+) -> None:
+    title = f"Link check {time.monotonic_ns()}"
+    page.get_by_label("Assessment title").fill(title)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]a=[0-9a-f]{32}"))
+    assessment_id = parse_qs(urlsplit(page.url).query)["a"][0]
+    sidebar = page.get_by_test_id("stSidebar")
+    for name, path in PAGES.items():
+        page.get_by_role("link", name=name).first.click()
+        # the page's own path with the id: set by the server's run of the new page
+        expect(page).to_have_url(re.compile(rf"/{path}\?a={assessment_id}$"))
+        page.reload()
+        expect(sidebar.get_by_text(title)).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"[?&]a={assessment_id}"))
+
+    # A new visitor opens it from the list: the link in the address bar names it too.
+    page.goto(base_url)
+    expect(sidebar.get_by_text("Untitled assessment")).to_be_visible()
+    page.get_by_role("link", name="Assessments").first.click()
+    page.locator(f".st-key-open_{assessment_id} button").click()
+    expect(sidebar.get_by_text(title)).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"[?&]a={assessment_id}"))
+    page.reload()
+    expect(sidebar.get_by_text(title)).to_be_visible()
 
 
 # --- nothing a person or a policy wrote renders as Markdown or HTML ---------------------------

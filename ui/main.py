@@ -32,8 +32,17 @@ def _pages() -> list[st.Page]:
     ]
 
 
+def _keep_link() -> None:
+    """Keep the open assessment's id in the URL on every page: Streamlit drops query
+    parameters when the page changes, and a reload or a copied link must reopen it."""
+    opened = state.assessment_id()
+    if opened is not None and st.query_params.get("a") != opened:
+        st.query_params["a"] = opened
+
+
 def _sidebar() -> None:
     state.init()
+    _keep_link()
     with st.sidebar:
         st.markdown("**Assessment**")
         st.text(state.title())  # user-written: shown as plain text, never as Markdown
