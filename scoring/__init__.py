@@ -1,4 +1,5 @@
-"""Adoption Advisor's pure core: rubric model, scoring engine, reports and CLI.
+"""Adoption Advisor's pure core: the rubric model, loading, answers, the compiled rubric
+(one evaluation behind every verdict), the scoring engine, insight and options.
 
 Never imports streamlit. The public API is what ``__all__`` lists.
 """
@@ -11,7 +12,15 @@ from .answers import (
     parse_answers,
     usable_answers,
 )
-from .engine import ScoreResult, policy_stamp, score, visible_questions
+from .compiled import CompiledRubric, compile_rubric, verdict_for_score
+from .engine import (
+    ScoreResult,
+    answered_questions,
+    policy_stamp,
+    quick_verdict,
+    score,
+    visible_questions,
+)
 from .errors import (
     AdvisorError,
     AnswersError,
@@ -22,12 +31,14 @@ from .errors import (
     RubricError,
 )
 from .loader import load_rubric, parse_rubric
-from .models import Rubric, Strategy, Verdict
+from .models import AnswerValue, Rubric, Strategy, Verdict
 
 __all__ = [
     "AdvisorError",
+    "AnswerValue",
     "Answers",
     "AnswersError",
+    "CompiledRubric",
     "InputFileError",
     "NotEnoughAnswers",
     "Problem",
@@ -37,14 +48,18 @@ __all__ = [
     "ScoreResult",
     "Strategy",
     "Verdict",
+    "answered_questions",
     "answers_from_data",
     "answers_to_yaml",
+    "compile_rubric",
     "load_answers",
     "load_rubric",
     "parse_answers",
     "parse_rubric",
     "policy_stamp",
+    "quick_verdict",
     "score",
     "usable_answers",
+    "verdict_for_score",
     "visible_questions",
 ]

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import Field, ValidationError
 
-from .errors import AnswersError, Problem
+from .errors import AdvisorError, AnswersError, Problem
 from .limits import (
     DEFAULT_TITLE,
     MAX_ANSWER_ENTRIES,
@@ -43,9 +43,10 @@ from .limits import (
     clip,
     printable,
 )
-from .loader import format_number, problem_at, translate_validation_error
-from .models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion, Rubric, Strict
+from .loader import problem_at, translate_validation_error
+from .models import UNKNOWN, AnswerValue, Rubric, Strict
 from .source import CountLimits, Document, load_document, parse_document
+from .text import quoted
 
 #: The ``kind`` of a JSON report (see advisor.reports.model); kept here to avoid an import cycle.
 REPORT_KIND = "adoption-advisor-report"
@@ -60,8 +61,6 @@ __all__ = [
     "parse_answers",
     "usable_answers",
 ]
-
-AnswerValue = str | list[str] | int | float
 
 
 Money = Annotated[float, Field(ge=0, le=MAX_NUMBER, description="An amount of money, 0 or more.")]
@@ -194,7 +193,11 @@ def usable_answers(
         fields["answers"] = _usable_choices(rubric, answers, problems)
         fields["notes"] = _usable_notes(rubric, notes, problems, "")
         blocks = _usable_extra(rubric, extra, problems)
-    except Exception:  # a shape no session or row should have: keep what was read so far
+    # A shape no session or row should have: keep what was read so far. JSON-like data can
+    # raise only these: ValueError for a whole number past Python's 4,300 digits made text
+    # (found by test_usable_answers_never_raises), TypeError for a value of a type JSON
+    # has not, RecursionError for nesting deeper than the interpreter allows.
+    except (ValueError, TypeError, RecursionError):
         problems.append(Problem("some answers could not be read and are left out"))
         blocks = {}
     try:
@@ -328,7 +331,7 @@ def read_rubric_id(path: str | Path) -> str | None:
     """The ``rubric:`` an answers file names, or None; errors surface later, located."""
     try:
         doc = load_document(path, counts=ANSWERS_COUNTS)
-    except Exception:
+    except AdvisorError:  # every problem reading the file is one, located later
         return None
     value = doc.data.get("rubric")
     return value if isinstance(value, str) else None
@@ -408,50 +411,10 @@ def _answer_problems(
                 )
             ]
         return []
-    if isinstance(question, NumberQuestion):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return [
-                problem_at(doc, loc, f"expected a number ({question.unit}), found {_shown(value)}")
-            ]
-        if value != value or value in (float("inf"), float("-inf")):
-            return [problem_at(doc, loc, f"expected a finite number, found {value!r}")]
-        lowest = question.minimum
-        highest = MAX_NUMBER if question.maximum is None else min(question.maximum, MAX_NUMBER)
-        for outside, words, bound in (
-            (value < lowest, "least", lowest),
-            (value > highest, "most", highest),
-        ):
-            if outside:
-                message = f"expected a number of at {words} {format_number(bound)}"
-                return [problem_at(doc, loc, f"{message}, found {format_number(value)}")]
-        return []
-    option_ids = [o.id for o in question.options]
-    if isinstance(question, MultipleChoiceQuestion):
-        chosen = [value] if isinstance(value, str) else value
-        if not isinstance(chosen, list):
-            return [problem_at(doc, loc, f"expected a list of option ids, found {_shown(value)}")]
-        problems = []
-        if not chosen:
-            problems.append(
-                problem_at(doc, loc, "expected at least one option id, found an empty list")
-            )
-        for index, option_id in enumerate(chosen):
-            if option_id not in option_ids:
-                problems.append(
-                    problem_at(
-                        doc,
-                        [*loc, index] if isinstance(value, list) else loc,
-                        _unknown_option(option_id, option_ids, question.allow_unknown),
-                    )
-                )
-        if len({str(c) for c in chosen}) != len(chosen):
-            problems.append(problem_at(doc, loc, "an option id appears twice; expected each once"))
-        return problems
-    if not isinstance(value, str):
-        return [problem_at(doc, loc, f"expected one option id, found {_shown(value)}")]
-    if value not in option_ids:
-        return [problem_at(doc, loc, _unknown_option(value, option_ids, question.allow_unknown))]
-    return []
+    return [
+        problem_at(doc, [*loc, *where], message)
+        for where, message in question.answer_problems(value)
+    ]
 
 
 def _unknown_question(question_id: str, by_id: Mapping[str, Any]) -> str:
@@ -459,30 +422,7 @@ def _unknown_question(question_id: str, by_id: Mapping[str, Any]) -> str:
     if len(question_id) <= 2 * MAX_ID_CHARS:  # a longer key is no typo of an id
         close = difflib.get_close_matches(question_id, list(by_id), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown question {_short(question_id)}; expected a question id of this rubric{hint}"
-
-
-def _unknown_option(option_id: Any, option_ids: list[str], allow_unknown: bool) -> str:
-    allowed = ", ".join([*option_ids, UNKNOWN] if allow_unknown else option_ids)
-    shown = _short(option_id) if isinstance(option_id, str) else _shown(option_id)
-    return f"unknown option {shown}; expected one of: {allowed}"
-
-
-def _short(text: str) -> str:
-    """``text`` quoted for a message, cut to 40 characters."""
-    return repr(clip(text, 40))
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"text {_short(value)}"
-    if isinstance(value, bool):
-        return f"yes/no value {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"number {format_number(value)}"
-    return type(value).__name__
+    return f"unknown question {quoted(question_id)}; expected a question id of this rubric{hint}"
 
 
 def answers_to_yaml(answers: Answers) -> str:

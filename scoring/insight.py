@@ -25,20 +25,10 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from .answers import Answers
-from .engine import (
-    ScoreResult,
-    Value,
-    _compile,
-    _evaluate,
-    _open_questions,
-    _possible_answers,
-    _section_scores,
-    decisive_questions,
-)
-from .models import UNKNOWN, AnyQuestion, MultipleChoiceQuestion, NumberQuestion, Rubric, Verdict
+from .compiled import CompiledRubric, compile_rubric, verdict_for_score
+from .engine import ScoreResult
+from .models import UNKNOWN, AnswerValue, AnyQuestion, Output, Rubric, Verdict
 
 __all__ = [
     "MAX_CHANGED_QUESTIONS",
@@ -53,16 +43,18 @@ __all__ = [
     "what_would_change",
 ]
 
+#: What would change the verdict changes at most this many answers.
 MAX_CHANGED_QUESTIONS = 3
+#: Evaluations the what-would-change search may spend before it stops (``exact`` False).
 SEARCH_BUDGET = 1500
 _ROUNDING = 0.05  # the score is rounded to one decimal before it meets a threshold
+_RECOMMEND, _ADAPT, _AVOID = Verdict.RECOMMEND.rank, Verdict.ADAPT.rank, Verdict.AVOID.rank
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class SensitivityItem(Output):
+    """How far one section weight or threshold can move before the verdict changes:
+    ``low`` and ``high`` bound the range in which ``holds`` stays (None: no limit)."""
 
-
-class SensitivityItem(_Out):
     kind: str  # "section_weight" | "threshold"
     id: str
     label: str
@@ -73,7 +65,10 @@ class SensitivityItem(_Out):
     sentence: str
 
 
-class Sensitivity(_Out):
+class Sensitivity(Output):
+    """How close the verdict is to flipping: the score's margin to the nearest threshold
+    that matters, and each weight and threshold, the most sensitive first."""
+
     verdict: Verdict
     score: float
     margin: float | None
@@ -81,7 +76,10 @@ class Sensitivity(_Out):
     items: list[SensitivityItem]
 
 
-class AnswerChange(_Out):
+class AnswerChange(Output):
+    """The smallest set of answer changes found that moves the verdict one level: the
+    answers (question id -> new answer), the steps they take and the score they give."""
+
     verdict: Verdict
     changes: dict[str, Any]
     steps: int
@@ -89,14 +87,20 @@ class AnswerChange(_Out):
     description: list[str]
 
 
-class WhatWouldChange(_Out):
+class WhatWouldChange(Output):
+    """The smallest changes to actionable answers that move the verdict one level up and
+    one level down (None where none exists); ``exact`` when the search finished."""
+
     up: AnswerChange | None
     down: AnswerChange | None
     exact: bool
     actionable: list[str]
 
 
-class ResolveItem(_Out):
+class ResolveItem(Output):
+    """One open question scored with each of its possible answers: the verdicts they reach
+    and the range of scores."""
+
     question: str
     prompt: str
     status: str  # "unknown" | "unanswered"
@@ -108,13 +112,12 @@ class ResolveItem(_Out):
 # --- sensitivity ---------------------------------------------------------------------------
 
 
-def _score_verdict(score: float, recommend: float, adapt: float) -> int:
-    return 2 if score >= recommend else 1 if score >= adapt else 0
-
-
 def sensitivity(rubric: Rubric, answers: Answers, result: ScoreResult) -> Sensitivity:
+    """How far each section weight and threshold can move before the verdict changes, and
+    the score's margin to the nearest threshold that changes it (``result`` is
+    ``score(rubric, answers)``)."""
     # Rules, conditions and advice cap the verdict whatever the weights and thresholds.
-    cap = _evaluate(rubric, dict(answers.answers)).cap
+    cap = compile_rubric(rubric).evaluate(answers.answers).ceiling.rank
     verdict = result.verdict
     items = [*_weight_items(rubric, answers, result, cap), *_threshold_items(rubric, result, cap)]
     items.sort(key=_tightness)
@@ -142,8 +145,7 @@ def _tightness(item: SensitivityItem) -> float:
 def _weight_items(
     rubric: Rubric, answers: Answers, result: ScoreResult, cap: int
 ) -> list[SensitivityItem]:
-    evaluation = _evaluate(rubric, dict(answers.answers))
-    sums = _section_scores(rubric, evaluation.counted)
+    sums = compile_rubric(rubric).evaluate(answers.answers).section_sums
     t = rubric.thresholds
     counted = [
         (s.id, s.weight, sums[s.id][0] / sums[s.id][1]) for s in rubric.sections if s.id in sums
@@ -161,7 +163,7 @@ def _weight_items(
             if b + weight == 0:
                 return -1  # nothing weighted: no score at all
             score = round((a + weight * own) / (b + weight), 1)
-            return min(_score_verdict(score, t.recommend, t.adapt), cap)
+            return min(verdict_for_score(score, t).rank, cap)
 
         points = []
         for threshold in (t.recommend - _ROUNDING, t.adapt - _ROUNDING):
@@ -240,9 +242,8 @@ def _threshold_items(rubric: Rubric, result: ScoreResult, cap: int) -> list[Sens
     ):
 
         def final(value: float, name: str = name) -> int:
-            recommend = value if name == "recommend" else t.recommend
-            adapt = value if name == "adapt" else t.adapt
-            return min(_score_verdict(s, recommend, adapt), cap)
+            moved = t.model_copy(update={name: value})
+            return min(verdict_for_score(s, moved).rank, cap)
 
         here = final(current)
         low = high = None
@@ -276,11 +277,11 @@ def _threshold_items(rubric: Rubric, result: ScoreResult, cap: int) -> list[Sens
 def _margin(rubric: Rubric, result: ScoreResult, cap: int) -> tuple[float | None, str]:
     t = rubric.thresholds
     s = result.score
-    here = min(_score_verdict(s, t.recommend, t.adapt), cap)
+    here = min(verdict_for_score(s, t).rank, cap)
     candidates = []
     for name, threshold in (("Recommend", t.recommend), ("Adapt", t.adapt)):
         probe = threshold - 0.1 if s >= threshold else threshold
-        if min(_score_verdict(probe, t.recommend, t.adapt), cap) != here:
+        if min(verdict_for_score(probe, t).rank, cap) != here:
             side = "above" if s >= threshold else "below"
             candidates.append(
                 (
@@ -297,7 +298,7 @@ def _margin(rubric: Rubric, result: ScoreResult, cap: int) -> tuple[float | None
 def _capped_by(result: ScoreResult, cap: int) -> str:
     """Why a top score would not lift the verdict: the hard rule or the adaptation advice
     that hold it at Avoid (conditions stop at Adapt, so a lower score still changes it)."""
-    if cap >= 2:
+    if cap >= _RECOMMEND:
         return ""
     ceiling = Verdict.from_rank(cap).label
     rules = [rule.title for rule in result.rules_applied if rule.cap.rank == cap]
@@ -309,55 +310,11 @@ def _capped_by(result: ScoreResult, cap: int) -> str:
 # --- what would change the verdict ------------------------------------------------------------
 
 
-def _choice_order(question: AnyQuestion) -> list[Value]:
-    return _possible_answers(question)
-
-
-def _step(question: AnyQuestion, old: Value | None, new: Value) -> int:
-    if old is None or old == UNKNOWN:
-        return 1
-    if isinstance(question, MultipleChoiceQuestion):
-        before = {old} if isinstance(old, str) else set(old)  # type: ignore[arg-type]
-        after = {new} if isinstance(new, str) else set(new)  # type: ignore[arg-type]
-        return len(before ^ after)
-    order = _choice_order(question)
-    if isinstance(question, NumberQuestion):
-        return abs(_band_index(question, new) - _band_index(question, old))
-    return abs(order.index(new) - order.index(old))
-
-
-def _band_index(question: NumberQuestion, value: Value) -> int:
-    number = float(value)  # type: ignore[arg-type]
-    for i, band in enumerate(question.bands):
-        if band.below is None or number < band.below:
-            return i
-    return len(question.bands) - 1
-
-
-def _alternatives(question: AnyQuestion, current: Value | None) -> list[Value]:
-    out = []
-    for candidate in _possible_answers(question):
-        if current is not None and current != UNKNOWN and _same(question, candidate, current):
-            continue
-        out.append(candidate)
-    return out
-
-
-def _same(question: AnyQuestion, a: Value, b: Value) -> bool:
-    if isinstance(question, NumberQuestion):
-        return _band_index(question, a) == _band_index(question, b)
-    if isinstance(a, list) or isinstance(b, list):
-        return set(a if isinstance(a, list) else [a]) == set(b if isinstance(b, list) else [b])
-    return a == b
-
-
-def _describe(question: AnyQuestion, value: Value) -> str:
-    if isinstance(question, NumberQuestion):
-        index = _band_index(question, value)
-        return f"{question.prompt} → {question.bands[index].label} ({question.unit})"
-    labels = {o.id: o.label for o in question.options}
-    chosen = value if isinstance(value, list) else [value]
-    return f"{question.prompt} → {'; '.join(labels[str(c)] for c in chosen)}"
+def _alternatives(question: AnyQuestion, current: AnswerValue | None) -> list[AnswerValue]:
+    """The possible answers that differ from ``current``."""
+    if current is None or current == UNKNOWN:
+        return question.possible_answers()
+    return [c for c in question.possible_answers() if not question.same_answer(c, current)]
 
 
 def what_would_change(
@@ -367,7 +324,9 @@ def what_would_change(
     *,
     max_questions: int = MAX_CHANGED_QUESTIONS,
 ) -> WhatWouldChange:
-    values: dict[str, Value] = dict(answers.answers)
+    """The fewest changes to actionable answers that move the verdict exactly one level up
+    and one level down (see the module docstring for the order of preference)."""
+    values: dict[str, AnswerValue] = dict(answers.answers)
     # Hidden questions stay candidates: changing an actionable question may reveal them.
     actionable = [q.id for q in rubric.questions if q.actionable]
     budget = [SEARCH_BUDGET]
@@ -376,7 +335,7 @@ def what_would_change(
     exact = True
     for direction in (1, -1):
         target = current_rank + direction
-        if not 0 <= target <= 2:
+        if not _AVOID <= target <= _RECOMMEND:
             found[direction] = None
             continue
         best, finished = _search(
@@ -389,7 +348,7 @@ def what_would_change(
 
 def _search(
     rubric: Rubric,
-    values: dict[str, Value],
+    values: dict[str, AnswerValue],
     actionable: list[str],
     target: int,
     direction: int,
@@ -397,10 +356,10 @@ def _search(
     budget: list[int],
 ) -> tuple[AnswerChange | None, bool]:
     by_id = rubric.questions_by_id
-    compiled = _compile(rubric)
+    compiled = compile_rubric(rubric)
     controllers = {q.show_if.question for q in rubric.questions if q.show_if}
-    in_rules = decisive_questions(rubric)
-    if _fixed_cap(rubric, values, actionable) < target:
+    in_rules = compiled.decisive
+    if _fixed_cap(compiled, values, actionable) < target:
         return None, True  # a rule no actionable answer can switch off caps below the target
     options = {q: _alternatives(by_id[q], values.get(q)) for q in actionable}
     extreme = {}
@@ -409,25 +368,25 @@ def _search(
         if scored:
             extreme[q] = (max(scored) if direction > 0 else min(scored))[2]
     for size in range(1, max_questions + 1):
-        best: tuple[int, float, list[str], dict[str, Value]] | None = None
+        best: tuple[int, float, list[str], dict[str, AnswerValue]] | None = None
         for combo in itertools.combinations(actionable, size):
             if any(not options[q] for q in combo):
                 continue
             if size > 1 and not _may_reach(
-                rubric, values, combo, target, direction, extreme, controllers, in_rules, budget
+                compiled, values, combo, target, direction, extreme, controllers, in_rules, budget
             ):
                 continue
             for assignment in itertools.product(*(options[q] for q in combo)):
                 if budget[0] <= 0:
-                    return _finish(rubric, values, best), False
+                    return _finish(compiled, values, best), False
                 budget[0] -= 1
                 trial = dict(values)
                 trial.update(zip(combo, assignment, strict=True))
-                evaluation = _evaluate(rubric, trial)
+                evaluation = compiled.evaluate(trial)
                 if evaluation.verdict is None or evaluation.verdict.rank != target:
                     continue
                 steps = sum(
-                    _step(by_id[q], values.get(q), v)
+                    by_id[q].change_steps(values.get(q), v)
                     for q, v in zip(combo, assignment, strict=True)
                 )
                 key = (
@@ -439,14 +398,17 @@ def _search(
                 if best is None or key[:3] < best[:3]:
                     best = key
         if best is not None:
-            return _finish(rubric, values, best), True
+            return _finish(compiled, values, best), True
     return None, True
 
 
-def _fixed_cap(rubric: Rubric, values: Mapping[str, Value], actionable: Sequence[str]) -> int:
+def _fixed_cap(
+    compiled: CompiledRubric, values: Mapping[str, AnswerValue], actionable: Sequence[str]
+) -> int:
     """The lowest cap among firing rules whose questions (and the questions that show them)
     are all outside ``actionable``: no change the search may make can lift it."""
-    evaluation = _evaluate(rubric, dict(values))
+    rubric = compiled.rubric
+    evaluation = compiled.evaluate(values)
     movable = set(actionable)
 
     def fixed(question_id: str | None) -> bool:
@@ -459,33 +421,31 @@ def _fixed_cap(rubric: Rubric, values: Mapping[str, Value], actionable: Sequence
 
     caps = [
         Verdict(rubric.hard_rules[i].cap).rank
-        for i in evaluation.fired
+        for i in evaluation.rules
         if all(fixed(q) for q in rubric.hard_rules[i].when.question_ids())
     ]
     caps += [
-        1
+        _ADAPT
         for i in evaluation.conditions
         if all(fixed(q) for q in rubric.conditions[i].when.question_ids())
     ]
-    return min(caps, default=2)
+    return min(caps, default=_RECOMMEND)
 
 
-def _score_of(compiled: Any, question_id: str, value: Value) -> float:
-    from .engine import _c_x
-
-    x = _c_x(compiled.by_id[question_id], value)
+def _score_of(compiled: CompiledRubric, question_id: str, value: AnswerValue) -> float:
+    x = compiled.question_score(question_id, value)
     return 50.0 if x is None else float(x)  # "not applicable" is neutral
 
 
 def _may_reach(
-    rubric: Rubric,
-    values: dict[str, Value],
+    compiled: CompiledRubric,
+    values: dict[str, AnswerValue],
     combo: Sequence[str],
     target: int,
     direction: int,
-    extreme: Mapping[str, Value],
+    extreme: Mapping[str, AnswerValue],
     controllers: set[str],
-    in_rules: set[str],
+    in_rules: frozenset[str],
     budget: list[int],
 ) -> bool:
     """False only when no answers to ``combo`` can reach ``target``: the score is monotone
@@ -499,32 +459,32 @@ def _may_reach(
     trial = dict(values)
     trial.update({q: extreme[q] for q in combo})
     budget[0] -= 1
-    evaluation = _evaluate(rubric, trial)
-    if evaluation.raw_verdict is None:
+    evaluation = compiled.evaluate(trial)
+    if evaluation.score_verdict is None:
         return True
-    reachable = evaluation.raw_verdict.rank
+    reachable = evaluation.score_verdict.rank
     return reachable >= target if direction > 0 else reachable <= target
 
 
 def _finish(
-    rubric: Rubric,
-    values: Mapping[str, Value],
-    best: tuple[int, float, list[str], dict[str, Value]] | None,
+    compiled: CompiledRubric,
+    values: Mapping[str, AnswerValue],
+    best: tuple[int, float, list[str], dict[str, AnswerValue]] | None,
 ) -> AnswerChange | None:
     if best is None:
         return None
     steps, _, _, changes = best
     trial = dict(values)
     trial.update(changes)
-    evaluation = _evaluate(rubric, trial)
+    evaluation = compiled.evaluate(trial)
     assert evaluation.verdict is not None and evaluation.score is not None
-    by_id = rubric.questions_by_id
+    by_id = compiled.rubric.questions_by_id
     return AnswerChange(
         verdict=evaluation.verdict,
         changes=dict(changes),
         steps=steps,
         score=evaluation.score,
-        description=[_describe(by_id[q], v) for q, v in changes.items()],
+        description=[f"{by_id[q].prompt} → {by_id[q].short_label(v)}" for q, v in changes.items()],
     )
 
 
@@ -532,16 +492,19 @@ def _finish(
 
 
 def resolve_first(rubric: Rubric, answers: Answers) -> list[ResolveItem]:
-    values: dict[str, Value] = dict(answers.answers)
+    """The open questions worth answering first: each scored with every possible answer
+    while the others stay; most verdicts reached first, then the widest score range."""
+    compiled = compile_rubric(rubric)
+    values: dict[str, AnswerValue] = dict(answers.answers)
     items = []
-    for question_id in _open_questions(rubric, values):
+    for question_id in compiled.open_questions(values):
         question = rubric.questions_by_id[question_id]
         verdicts = set()
         scores = []
-        for candidate in _possible_answers(question):
+        for candidate in question.possible_answers():
             trial = dict(values)
             trial[question_id] = candidate
-            evaluation = _evaluate(rubric, trial)
+            evaluation = compiled.evaluate(trial)
             if evaluation.verdict is not None and evaluation.score is not None:
                 verdicts.add(evaluation.verdict)
                 scores.append(evaluation.score)

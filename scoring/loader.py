@@ -25,8 +25,9 @@ from .limits import (
     TEXT_PATTERN,
     forbidden_character,
 )
-from .models import UNKNOWN, Rubric
+from .models import QUESTION_KINDS, UNKNOWN, Rubric, SingleChoiceQuestion
 from .source import CountLimits, Document, PathTuple, load_document, parse_document
+from .text import format_number
 
 __all__ = [
     "RUBRIC_COUNTS",
@@ -155,22 +156,6 @@ def translate_validation_error(
             problems.append(problem)
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
-
-
-def format_number(value: Any) -> str:
-    """A number as people write it: ``1,000,000,000,000``, ``0.5``, ``inf``; never fails,
-    however many digits a whole number has."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return f"{int(value):,}"
-        return repr(value)
-    if abs(value) < 10**16:
-        return f"{value:,}"
-    if abs(value) < 10**300:
-        return f"{float(value):g}"
-    return f"a whole number of about {value.bit_length() * 3 // 10:,} digits"
 
 
 def _found(value: Any) -> str:
@@ -330,13 +315,7 @@ def _model_for(real: list[Any], node: Any) -> type[BaseModel] | None:
     if key in table:
         return table[key]
     if key == ("questions",) and isinstance(node, dict):
-        kinds: dict[str, type[BaseModel]] = {
-            "single": m.SingleChoiceQuestion,
-            "scale": m.ScaleQuestion,
-            "multiple": m.MultipleChoiceQuestion,
-            "number": m.NumberQuestion,
-        }
-        return kinds.get(str(node.get("kind")), m.SingleChoiceQuestion)
+        return m.QUESTION_KINDS.get(str(node.get("kind")), m.SingleChoiceQuestion)
     if key[-1] in {"when"}:
         return m.Condition
     if key[-1] in {"all", "any"}:
@@ -370,8 +349,14 @@ def _number(item: dict[str, Any], key: str) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _choices_field(question: dict[str, Any]) -> str:
+    """Where a question (as written in the file) lists its choices: by its kind."""
+    kind = QUESTION_KINDS.get(str(question.get("kind")), SingleChoiceQuestion)
+    return kind.choices_field
+
+
 def _choices(question: dict[str, Any]) -> list[str]:
-    key = "bands" if question.get("kind") == "number" else "options"
+    key = _choices_field(question)
     return [i for _, item in _items(question, key) if (i := _text(item, "id"))]
 
 
@@ -409,7 +394,7 @@ def _cross_checks(doc: Document) -> Iterable[Problem]:
         elif section is not None:
             weight = _number(question, "weight")
             per_section[section].append(1.0 if "weight" not in question else (weight or 0.0))
-        if question.get("kind") == "number":
+        if _choices_field(question) == "bands":
             yield from _check_bands(doc, base, question)
         else:
             options = _items(question, "options")

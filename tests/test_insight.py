@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import Answers, Rubric, load_rubric, score
-from scoring.engine import _possible_answers
-from scoring.insight import _step, resolve_first, sensitivity, what_would_change
+from scoring.errors import NotEnoughAnswers
+from scoring.insight import resolve_first, sensitivity, what_would_change
 from scoring.models import UNKNOWN
 from scoring.policy import PolicyEdits, apply_edits
 
@@ -41,19 +41,19 @@ def _brute_force_minimum(rubric: Rubric, answers: Answers, target: int) -> tuple
                 current = values.get(q.id)
                 alternatives = [
                     v
-                    for v in _possible_answers(q)
-                    if current in (None, UNKNOWN) or _step(q, current, v) > 0
+                    for v in q.possible_answers()
+                    if current in (None, UNKNOWN) or q.change_steps(current, v) > 0
                 ]
                 choices.append(alternatives)
             for assignment in itertools.product(*choices):
                 trial = {**values, **{q.id: v for q, v in zip(combo, assignment, strict=True)}}
                 try:
                     verdict = score(rubric, Answers(title="t", answers=trial)).verdict
-                except Exception:
+                except NotEnoughAnswers:
                     continue
                 if verdict.rank == target:
                     steps = sum(
-                        _step(q, values.get(q.id), v)
+                        q.change_steps(values.get(q.id), v)
                         for q, v in zip(combo, assignment, strict=True)
                     )
                     if best is None or (size, steps) < best:
@@ -169,7 +169,7 @@ def test_resolve_first_matches_brute_force(rubric: Rubric, data: st.DataObject) 
     for item in resolve_first(rubric, answers):
         question = rubric.questions_by_id[item.question]
         outcomes: list[Any] = []
-        for value in _possible_answers(question):
+        for value in question.possible_answers():
             trial = Answers(title="t", answers={**answers.answers, item.question: value})
             outcomes.append(score(rubric, trial))
         assert {o.verdict for o in outcomes} == set(item.verdicts)

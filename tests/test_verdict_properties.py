@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from scoring import Answers, Rubric, engine, load_rubric, score
+from scoring import Answers, Rubric, compiled, load_rubric, score
 from scoring.answers import answers_from_data
 from scoring.engine import ScoreResult, quick_verdict
 from scoring.errors import NotEnoughAnswers
@@ -413,7 +413,7 @@ def _completion_verdicts(rubric: Rubric, values: Values) -> set[Verdict]:
     return reached
 
 
-@pytest.mark.parametrize("limit", [engine.EXACT_RANGE_LIMIT, 0], ids=["exact", "bound"])
+@pytest.mark.parametrize("limit", [compiled.EXACT_RANGE_LIMIT, 0], ids=["exact", "bound"])
 @SETTINGS
 @given(data=st.data())
 def test_the_verdict_range_holds_the_verdict_of_every_completion(
@@ -422,7 +422,7 @@ def test_the_verdict_range_holds_the_verdict_of_every_completion(
     """Brute force on small random rubrics: every way of answering the open questions
     (each option, each set of options, a number in each band) gives a verdict inside the
     range; an exact range is reached at both ends. ``limit`` 0 forces the bound."""
-    monkeypatch.setattr(engine, "EXACT_RANGE_LIMIT", limit)
+    monkeypatch.setattr(compiled, "EXACT_RANGE_LIMIT", limit)
     rubric, values = _draw_case(data, "random")
     values = dict(values)
     for question in rubric.questions:  # keep the enumeration small: answer some more first
@@ -444,7 +444,7 @@ def test_the_verdict_range_holds_the_verdict_of_every_completion(
         assert (verdict_range.worst.rank, verdict_range.best.rank) == (ranks[0], ranks[-1])
 
 
-@pytest.mark.parametrize("limit", [engine.EXACT_RANGE_LIMIT, 0], ids=["exact", "bound"])
+@pytest.mark.parametrize("limit", [compiled.EXACT_RANGE_LIMIT, 0], ids=["exact", "bound"])
 @pytest.mark.parametrize("open_share", [0.1, 0.5])
 @SETTINGS
 @given(data=st.data())
@@ -453,7 +453,7 @@ def test_on_the_shipped_rubric_completions_land_inside_the_verdict_range(
 ) -> None:
     """The shipped rubric has too many completions to enumerate: a few random ones per
     example, with few open questions (the exact range) and many (the bound)."""
-    monkeypatch.setattr(engine, "EXACT_RANGE_LIMIT", limit)
+    monkeypatch.setattr(compiled, "EXACT_RANGE_LIMIT", limit)
     values = _valid(SHIPPED, data.draw(scorable_answers(SHIPPED, open_share)).answers)
     note(_repro(SHIPPED, values))
     verdict_range = score(SHIPPED, _answers(values)).verdict_range

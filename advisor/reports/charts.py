@@ -15,9 +15,10 @@ from typing import Any
 
 import altair as alt
 
+from scoring.compiled import verdict_for_score
 from scoring.engine import ScoreResult
 from scoring.insight import Sensitivity
-from scoring.models import Verdict
+from scoring.models import Thresholds, Verdict
 from scoring.options import Costs, OptionsComparison
 
 __all__ = [
@@ -60,11 +61,8 @@ def _config(chart: alt.TopLevelMixin) -> Any:
 
 
 def _band(value: float, thresholds: dict[str, float]) -> str:
-    if value >= thresholds["recommend"]:
-        return "Recommend band"
-    if value >= thresholds["adapt"]:
-        return "Adapt band"
-    return "Avoid band"
+    lines = Thresholds(recommend=thresholds["recommend"], adapt=thresholds["adapt"])
+    return f"{verdict_for_score(value, lines).label} band"
 
 
 def section_chart(result: ScoreResult, thresholds: dict[str, float]) -> Any:

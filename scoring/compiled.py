@@ -1,0 +1,790 @@
+"""The compiled rubric: the one evaluation of answers behind every verdict.
+
+:func:`compile_rubric` turns a :class:`~scoring.models.Rubric` into a
+:class:`CompiledRubric` once per rubric object (cached while the rubric lives). Its
+:meth:`~CompiledRubric.evaluate` gives the score, the score verdict and the verdict with
+the rules, conditions and advice that hold — the formula documented in
+:mod:`scoring.engine` and rubric/README.md. Everything that needs a verdict goes through
+it: ``score()`` and its explanations, the verdict range, insight (sensitivity, what would
+change, resolve first), options and the fast list path (``quick_verdict``).
+
+What each question kind does with an answer (its score, the options it picks, its
+possible answers) is the kind's own behaviour, in :mod:`scoring.models`; a score becomes
+a verdict in one place, :func:`verdict_for_score`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from .models import (
+    UNKNOWN,
+    AnswerValue,
+    AnyQuestion,
+    Clause,
+    Condition,
+    Rubric,
+    Thresholds,
+    Verdict,
+)
+
+__all__ = [
+    "EXACT_RANGE_LIMIT",
+    "AnswerText",
+    "CompiledQuestion",
+    "CompiledRubric",
+    "Evaluation",
+    "RangeFinding",
+    "compile_rubric",
+    "verdict_for_score",
+]
+
+#: The verdict range is computed exactly when the open questions have at most this many
+#: combinations of answers; above it, a bound (see :meth:`CompiledRubric.range_bound`).
+EXACT_RANGE_LIMIT = 2048
+
+_RECOMMEND = Verdict.RECOMMEND.rank
+_ADAPT = Verdict.ADAPT.rank
+
+
+def verdict_for_score(score: float, thresholds: Thresholds) -> Verdict:
+    """The score verdict: Recommend at or above ``thresholds.recommend``, Adapt at or above
+    ``thresholds.adapt``, else Avoid. The one place a score becomes a verdict (scores are
+    rounded to one decimal before they get here)."""
+    if score >= thresholds.recommend:
+        return Verdict.RECOMMEND
+    if score >= thresholds.adapt:
+        return Verdict.ADAPT
+    return Verdict.AVOID
+
+
+# A condition compiled to nested tuples, evaluated thousands of times in a verdict range,
+# a sensitivity analysis or a re-score. The last item of each node is its test, a closure
+# ``test(values, shown, rank) -> bool`` (see ``CompiledRubric.holds``):
+#   ("q", question_id, allowed_ids, question, test) | ("v", allowed_ranks, test)
+#   | ("all", children, test) | ("any", children, test)
+_Node = tuple[Any, ...]
+_Test = Callable[[Mapping[str, AnswerValue], Mapping[str, bool], "int | None"], bool]
+
+
+def _question_test(question_id: str, allowed: frozenset[str], question: AnyQuestion) -> _Test:
+    picks_any = question.picks_any
+
+    def test(
+        values: Mapping[str, AnswerValue], shown: Mapping[str, bool], rank: int | None
+    ) -> bool:
+        value = values.get(question_id)
+        return (
+            shown.get(question_id, False)
+            and value is not None
+            and value != UNKNOWN
+            and picks_any(value, allowed)
+        )
+
+    return test
+
+
+def _group_test(children: tuple[_Node, ...], every: bool) -> _Test:
+    tests = tuple(child[-1] for child in children)
+
+    def test_all(
+        values: Mapping[str, AnswerValue], shown: Mapping[str, bool], rank: int | None
+    ) -> bool:
+        for child in tests:  # noqa: SIM110 - a loop: no generator on the hottest path
+            if not child(values, shown, rank):
+                return False
+        return True
+
+    def test_any(
+        values: Mapping[str, AnswerValue], shown: Mapping[str, bool], rank: int | None
+    ) -> bool:
+        for child in tests:  # noqa: SIM110 - a loop: no generator on the hottest path
+            if child(values, shown, rank):
+                return True
+        return False
+
+    return test_all if every else test_any
+
+
+def _compile_clause(clause: Clause, by_id: Mapping[str, AnyQuestion]) -> _Node:
+    if clause.verdict is not None:
+        ranks = frozenset(Verdict(v).rank for v in clause.verdict)
+        return ("v", ranks, lambda values, shown, rank: rank in ranks)
+    if clause.question is not None and clause.any_of is not None:
+        allowed, question = frozenset(clause.any_of), by_id[clause.question]
+        test = _question_test(clause.question, allowed, question)
+        return ("q", clause.question, allowed, question, test)
+    every = clause.all is not None
+    children = tuple(_compile_clause(c, by_id) for c in clause.clauses)
+    return ("all" if every else "any", children, _group_test(children, every))
+
+
+def _compile_condition(condition: Condition, by_id: Mapping[str, AnyQuestion]) -> _Node:
+    every = condition.all is not None
+    children = tuple(_compile_clause(c, by_id) for c in condition.clauses)
+    return ("all" if every else "any", children, _group_test(children, every))
+
+
+def _is_open(value: AnswerValue | None) -> bool:
+    return value is None or value == UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuestion:
+    """One question as evaluation reads it: the model (its kind's behaviour) and where it
+    sits — section, weight, the question that shows it and the answers that do."""
+
+    question: AnyQuestion
+    id: str
+    section: str
+    weight: float
+    controller: str | None
+    reveal: frozenset[str]
+    #: The lowest and highest score its possible answers give (None when every answer is
+    #: "not applicable"), and whether some answer is "not applicable": for the range bound.
+    low: float | None
+    high: float | None
+    may_be_not_applicable: bool
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Score, verdicts and what holds, for one set of answers (see
+    :meth:`CompiledRubric.evaluate`). ``score`` and the verdicts are None when no question
+    with a weight above 0 counts."""
+
+    score: float | None
+    score_verdict: Verdict | None
+    verdict: Verdict | None
+    #: Indexes into ``rubric.hard_rules`` of the enabled rules that hold.
+    rules: list[int]
+    #: Indexes into ``rubric.conditions`` of the enabled adoption conditions that hold.
+    conditions: list[int]
+    #: Index into ``rubric.adaptation.rules`` of the advice given; None: the default.
+    advice: int | None
+    #: The verdict a score above every threshold would get: what the rules, conditions and
+    #: advice allow. Sensitivity holds it fixed while weights and thresholds move.
+    ceiling: Verdict
+    #: A weighted section has less than the policy's answered share of its shown weight.
+    provisional: bool
+    #: Question id -> shown for these answers (``show_if`` applied).
+    shown: dict[str, bool]
+    #: Question id -> score x, for shown questions with a scored answer.
+    counted: dict[str, float]
+    #: Shown questions with a real answer, "not applicable" included.
+    answered: set[str]
+    #: Section id -> the answered share of its shown question weight.
+    coverage: dict[str, float]
+    #: Section id -> (weighted sum of x, sum of weights) over counted questions with a
+    #: weight above 0: the section's score is their ratio.
+    section_sums: dict[str, tuple[float, float]]
+
+
+class AnswerText(NamedTuple):
+    """What a report says about one answer (see :meth:`CompiledRubric.answer_text`)."""
+
+    label: str
+    risk: str | None
+    next_steps: list[str]
+
+
+class RangeFinding(NamedTuple):
+    """The best and worst verdict the open questions can still give; ``exact`` when every
+    completion was scored, else a guaranteed bound."""
+
+    best: Verdict
+    worst: Verdict
+    exact: bool
+    open_questions: list[str]
+
+
+_NO_SCORE_CEILING = Verdict.RECOMMEND
+_MAX_REMEMBERED_LABELS = 4096
+
+
+class CompiledRubric:
+    """A rubric prepared for evaluation: questions in order with where they sit, rules,
+    conditions and adaptation rules compiled to fast trees. Build it with
+    :func:`compile_rubric`, which caches it per rubric object."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        by_id = rubric.questions_by_id
+        self.rubric = rubric
+        self.thresholds = rubric.thresholds
+        self.min_answered_share = rubric.finality.min_answered_share
+        self.questions: tuple[CompiledQuestion, ...] = tuple(
+            _compile_question(q) for q in rubric.questions
+        )
+        self.by_id: dict[str, CompiledQuestion] = {q.id: q for q in self.questions}
+        self.section_weights: tuple[tuple[str, float], ...] = tuple(
+            (s.id, s.weight) for s in rubric.sections
+        )
+        #: Section id -> its questions, in rubric order.
+        self.section_questions: dict[str, tuple[CompiledQuestion, ...]] = {
+            s.id: tuple(q for q in self.questions if q.section == s.id) for s in rubric.sections
+        }
+        self.rule_nodes = {
+            index: _compile_condition(rule.when, by_id)
+            for index, rule in enumerate(rubric.hard_rules)
+            if rule.enabled
+        }
+        self.condition_nodes = {
+            index: _compile_condition(condition.when, by_id)
+            for index, condition in enumerate(rubric.conditions)
+            if condition.enabled
+        }
+        self.advice_nodes = {
+            index: _compile_condition(rule.when, by_id)
+            for index, rule in enumerate(rubric.adaptation.rules)
+        }
+        # (index, cap rank, condition) in rubric order
+        self.rules = tuple(
+            (index, Verdict(rubric.hard_rules[index].cap).rank, node)
+            for index, node in self.rule_nodes.items()
+        )
+        self.conditions = tuple(self.condition_nodes.items())
+        self.advice = tuple(
+            (index, _rank(rubric.adaptation.rules[index].strategy.cap), node)
+            for index, node in self.advice_nodes.items()
+        )
+        self.default_advice_cap = _rank(rubric.adaptation.default_strategy.cap)
+        found = {q for r in rubric.hard_rules if r.enabled for q in r.when.question_ids()}
+        found |= {q for c in rubric.conditions if c.enabled for q in c.when.question_ids()}
+        found |= {q for r in rubric.adaptation.rules for q in r.when.question_ids()}
+        found |= {q.show_if.question for q in rubric.questions if q.show_if is not None}
+        #: Questions a hard rule, an adoption condition, an adaptation rule or a ``show_if``
+        #: reads: their answers can change the verdict even with weight 0.
+        self.decisive: frozenset[str] = frozenset(found)
+        # What evaluate reads per question, flattened: it runs thousands of times per
+        # verdict range, sensitivity search or re-score.
+        position = {section_id: i for i, (section_id, _) in enumerate(self.section_weights)}
+        self._plan = tuple(
+            (
+                q.id,
+                position[q.section],
+                q.weight,
+                q.controller,
+                q.reveal,
+                q.question.score_of,
+                self.by_id[q.controller].question.picks_any if q.controller else _never,
+            )
+            for q in self.questions
+        )
+        self._labels: dict[tuple[str, Hashable], AnswerText] = {}
+
+    # --- the evaluation -------------------------------------------------------------------
+
+    def evaluate(self, values: Mapping[str, AnswerValue]) -> Evaluation:
+        """Score, verdict and the reasons for it, in the order a verdict is built:
+
+        1. the weighted mean gives the score and, through the thresholds, the score verdict;
+        2. every hard rule that holds caps it (Adapt or Avoid);
+        3. every adoption condition that holds caps it at Adapt;
+        4. the adaptation advice for that verdict caps it too (specialising a model is at
+           most Adapt; keeping today's process is Avoid), repeated until it is stable.
+        """
+        shown: dict[str, bool] = {}
+        counted: dict[str, float] = {}
+        answered: set[str] = set()
+        # Per section, by position: shown weight, answered weight, sum of weight × x and of
+        # weight over counted questions, and whether any question is shown.
+        count = len(self.section_weights)
+        shown_weight, answered_weight = [0.0] * count, [0.0] * count
+        weighted_x, counted_weight = [0.0] * count, [0.0] * count
+        seen = [False] * count
+        get = values.get
+        for qid, section, weight, controller, reveal, score_of, picks_any in self._plan:
+            if controller is not None:
+                controlling = get(controller)
+                if not (
+                    shown.get(controller, False)
+                    and controlling is not None
+                    and controlling != UNKNOWN
+                    and picks_any(controlling, reveal)
+                ):
+                    shown[qid] = False
+                    continue
+            shown[qid] = True
+            seen[section] = True
+            shown_weight[section] += weight
+            value = get(qid)
+            if value is None or value == UNKNOWN:
+                continue
+            answered.add(qid)
+            answered_weight[section] += weight
+            x = score_of(value)
+            if x is None:
+                continue
+            counted[qid] = x
+            if weight > 0:
+                weighted_x[section] += weight * x
+                counted_weight[section] += weight
+        coverage: dict[str, float] = {}
+        section_sums: dict[str, tuple[float, float]] = {}
+        provisional = False
+        total = weight = 0.0
+        for index, (section_id, section_weight) in enumerate(self.section_weights):
+            share = 1.0
+            if seen[index]:
+                whole = shown_weight[index]
+                share = coverage[section_id] = answered_weight[index] / whole if whole > 0 else 1.0
+            if section_weight > 0 and share < self.min_answered_share:
+                provisional = True
+            if counted_weight[index] > 0:
+                section_sums[section_id] = (weighted_x[index], counted_weight[index])
+                if section_weight > 0:
+                    total += section_weight * weighted_x[index] / counted_weight[index]
+                    weight += section_weight
+        if weight == 0:
+            return Evaluation(
+                None,
+                None,
+                None,
+                [],
+                [],
+                None,
+                _NO_SCORE_CEILING,
+                True,
+                shown,
+                counted,
+                answered,
+                coverage,
+                section_sums,
+            )
+        overall = round(total / weight, 1)
+        score_verdict = verdict_for_score(overall, self.thresholds)
+        cap = _RECOMMEND
+        rules = []
+        for index, cap_rank, node in self.rules:
+            if node[-1](values, shown, None):
+                rules.append(index)
+                cap = min(cap, cap_rank)
+        conditions = []
+        for index, node in self.conditions:
+            if node[-1](values, shown, None):
+                conditions.append(index)
+                cap = min(cap, _ADAPT)
+        rank, advice = self._settle_advice(values, shown, min(score_verdict.rank, cap))
+        ceiling = self._settle_advice(values, shown, cap)[0]
+        return Evaluation(
+            overall,
+            score_verdict,
+            Verdict.from_rank(rank),
+            rules,
+            conditions,
+            advice,
+            Verdict.from_rank(ceiling),
+            provisional,
+            shown,
+            counted,
+            answered,
+            coverage,
+            section_sums,
+        )
+
+    def _settle_advice(
+        self, values: Mapping[str, AnswerValue], shown: Mapping[str, bool], rank: int
+    ) -> tuple[int, int | None]:
+        """Pick the adaptation advice for the verdict ``rank`` and lower the verdict to the
+        advice's cap, until the advice is stable; returns (rank, advice rule index or None).
+
+        When advice lowered the verdict and the advice picked at the lower verdict does not
+        itself cap it there (a rule whose ``verdict`` clause held only above it), the advice
+        that lowered it is returned: the report names what decided the verdict, and verdict
+        and advice agree."""
+        lowered, lowered_by = False, None
+        while True:
+            advice, advice_cap = None, self.default_advice_cap
+            for index, rule_cap, node in self.advice:
+                if node[-1](values, shown, rank):
+                    advice, advice_cap = index, rule_cap
+                    break
+            if advice_cap is None or advice_cap >= rank:
+                if lowered and advice_cap != rank:
+                    return rank, lowered_by
+                return rank, advice
+            rank = advice_cap  # lower only, so this ends within three rounds
+            lowered, lowered_by = True, advice
+
+    def holds(
+        self,
+        node: _Node,
+        values: Mapping[str, AnswerValue],
+        shown: Mapping[str, bool],
+        rank: int | None = None,
+    ) -> bool:
+        """Whether a compiled condition holds: a question clause when its question is shown
+        and answered with one of ``any_of``; a verdict clause when ``rank`` is among its
+        verdicts' ranks."""
+        test: _Test = node[-1]
+        return test(values, shown, rank)
+
+    def because(
+        self, node: _Node, values: Mapping[str, AnswerValue], shown: Mapping[str, bool]
+    ) -> list[str]:
+        """The questions whose answers make a holding condition true: the PM's "because"."""
+        kind = node[0]
+        if kind == "q":
+            return [node[1]] if self.holds(node, values, shown) else []
+        if kind == "v":
+            return []
+        return list(
+            dict.fromkeys(q for child in node[1] for q in self.because(child, values, shown))
+        )
+
+    def question_score(self, question_id: str, value: AnswerValue) -> float | None:
+        """The score x of one answer (None for "not applicable")."""
+        return self.by_id[question_id].question.score_of(value)
+
+    def answer_text(self, question_id: str, value: AnswerValue) -> AnswerText:
+        """What a report says about one answer, remembered per answer (reports repeat the
+        same few answers): its label and risk notes (``answer_label`` and ``risk_of`` of
+        the question's kind) and the next steps of its options.
+
+        The steps are those of the options whose label is among the answer's "; "-joined
+        labels, as reports always listed them: a label that itself contains "; " (the
+        shipped ``cost_profile`` → ``mostly_recurring``) never matches, so its step is not
+        listed, and a band's ``next_step`` is never listed. Matching the chosen ids instead
+        would list both, and change existing reports."""
+        key = (question_id, tuple(value) if isinstance(value, list) else value)
+        found = self._labels.get(key)
+        if found is None:
+            question = self.by_id[question_id].question
+            label = question.answer_label(value)
+            parts = label.split("; ")
+            steps = [
+                o.next_step
+                for o in getattr(question, "options", ())
+                if o.next_step and o.label in parts
+            ]
+            found = AnswerText(label, question.risk_of(value), steps)
+            if len(self._labels) >= _MAX_REMEMBERED_LABELS:
+                self._labels.clear()  # numbers are unbounded; keep the memory bounded
+            self._labels[key] = found
+        return found
+
+    # --- visibility -----------------------------------------------------------------------
+
+    def shown(self, values: Mapping[str, AnswerValue]) -> dict[str, bool]:
+        """Question id -> shown for these answers: no ``show_if``, or its question shown and
+        answered with one of ``any_of``. Also what is shown whatever the open questions get."""
+        return self.evaluate(values).shown
+
+    def could_be_shown(self, values: Mapping[str, AnswerValue]) -> dict[str, bool]:
+        """Question id -> shown for some answers to the open questions: its ``show_if``
+        question could be shown and is open or answered with one of ``any_of``."""
+        possible: dict[str, bool] = {}
+        for q in self.questions:
+            controller = q.controller
+            if controller is None:
+                possible[q.id] = True
+                continue
+            controlling = values.get(controller)
+            possible[q.id] = possible.get(controller, False) and (
+                _is_open(controlling)
+                or self.by_id[controller].question.picks_any(controlling, q.reveal)  # type: ignore[arg-type]
+            )
+        return possible
+
+    def open_questions(self, values: Mapping[str, AnswerValue]) -> list[str]:
+        """Questions without a real answer that could be shown for some answers to the
+        others and can change the verdict (a weight above 0, or read by a rule)."""
+        possible = self.could_be_shown(values)
+        return [
+            q.id
+            for q in self.questions
+            if _is_open(values.get(q.id))
+            and possible[q.id]
+            and (q.weight > 0 or q.id in self.decisive)
+        ]
+
+    # --- verdict range --------------------------------------------------------------------
+
+    def verdict_range(
+        self, values: Mapping[str, AnswerValue], evaluation: Evaluation | None = None
+    ) -> RangeFinding:
+        """The best and worst verdict over every answer the open questions can still get.
+
+        Exact (every completion scored) while the completions number at most
+        :data:`EXACT_RANGE_LIMIT`; above it, :meth:`range_bound`. The bound holds every
+        completion, so enumeration stops once completions reach both its ends, and a bound
+        of one verdict is already exact."""
+        evaluation = evaluation or self.evaluate(values)
+        opened = self.open_questions(values)
+        verdict = evaluation.verdict
+        assert verdict is not None
+        if not opened:
+            return RangeFinding(verdict, verdict, True, [])
+        choices: list[list[AnswerValue]] = []
+        combinations = 1
+        limit = EXACT_RANGE_LIMIT
+        for question_id in opened:
+            options = self.by_id[question_id].question.completion_answers(limit)
+            combinations *= limit + 1 if options is None else len(options)
+            if options is None or combinations > limit:
+                best, worst = self.range_bound(values, opened, evaluation.shown)
+                return RangeFinding(best, worst, False, opened)
+            choices.append(options)
+        bound_best, bound_worst = self.range_bound(values, opened, evaluation.shown)
+        if bound_best is bound_worst:
+            return RangeFinding(bound_best, bound_worst, True, opened)
+        best_rank, worst_rank = -1, _RECOMMEND + 1
+        target = (bound_best.rank, bound_worst.rank)
+        trial = dict(values)
+        for combo in self._completions(opened, choices):
+            trial.update(zip(opened, combo, strict=True))
+            found = self.evaluate(trial).verdict
+            if found is not None:
+                best_rank = max(best_rank, found.rank)
+                worst_rank = min(worst_rank, found.rank)
+                if (best_rank, worst_rank) == target:
+                    break
+        return RangeFinding(
+            Verdict.from_rank(best_rank), Verdict.from_rank(worst_rank), True, opened
+        )
+
+    def _completions(
+        self, opened: Sequence[str], choices: Sequence[list[AnswerValue]]
+    ) -> Iterable[tuple[AnswerValue, ...]]:
+        """Every completion; the best- and worst-scored first, as they most often reach the
+        ends of the range (the rest follow, duplicates included: they change nothing)."""
+        extremes = []
+        for high in (True, False):
+            combo = []
+            for question_id, options in zip(opened, choices, strict=True):
+                question = self.by_id[question_id].question
+                scored = [(question.score_of(v), i) for i, v in enumerate(options)]
+                ranked = [(x, -i if high else i) for x, i in scored if x is not None]
+                pick = (max(ranked) if high else min(ranked))[1] if ranked else 0
+                combo.append(options[abs(pick)])
+            extremes.append(tuple(combo))
+        yield from extremes
+        yield from itertools.product(*choices)
+
+    def range_bound(
+        self,
+        values: Mapping[str, AnswerValue],
+        opened: Sequence[str],
+        certain: Mapping[str, bool] | None = None,
+    ) -> tuple[Verdict, Verdict]:
+        """A guaranteed bound (best, worst) on the verdict over every answer to ``opened``.
+
+        Each open question is treated as counting or not (it may stay hidden or be answered
+        "not applicable") with its best or worst option; answered questions whose visibility
+        hangs on an open question are optional too. Within a section, and then across
+        sections, the highest (lowest) weighted mean over the optional items is found
+        greedily — exact for a weighted mean — which bounds every reachable score. Caps: the
+        worst case assumes every rule, condition and capping advice that could still hold
+        does; the best case only the rules and conditions that hold whatever the open answers
+        are. ``certain`` is what is shown whatever they are (the evaluation's ``shown``)."""
+        if certain is None:
+            certain = self.shown(values)
+        possible = self.could_be_shown(values)
+        open_set = set(opened)
+        # section -> (lowest x, highest x, weight, counts whatever the open answers are)
+        extremes: dict[str, list[tuple[float, float, float, bool]]] = {}
+        for q in self.questions:
+            if q.weight == 0:
+                continue
+            value = values.get(q.id)
+            if q.id in open_set:
+                if q.low is None or q.high is None:
+                    continue
+                low, high = q.low, q.high
+                # A "not applicable" answer leaves the question out, like a hidden one.
+                mandatory = certain[q.id] and not q.may_be_not_applicable
+            elif value is not None and value != UNKNOWN and possible[q.id]:
+                x = q.question.score_of(value)
+                if x is None:
+                    continue
+                low = high = x
+                mandatory = certain[q.id]
+            else:
+                continue
+            extremes.setdefault(q.section, []).append((low, high, q.weight, mandatory))
+        upper = self._bound_overall(extremes, high=True)
+        lower = self._bound_overall(extremes, high=False)
+        best = verdict_for_score(upper, self.thresholds) if upper is not None else Verdict.RECOMMEND
+        worst = verdict_for_score(lower, self.thresholds) if lower is not None else Verdict.AVOID
+        best_rank, worst_rank = best.rank, worst.rank
+        caps = [(cap, node) for _, cap, node in self.rules]
+        caps += [(_ADAPT, node) for _, node in self.conditions]
+        for cap, node in caps:
+            state = self._tri(node, values, open_set, certain, possible)
+            if state is True:
+                best_rank = min(best_rank, cap)
+            if state is not False:
+                worst_rank = min(worst_rank, cap)
+        # Advice: the first rule that holds picks it. For the best case, ask which rule holds
+        # when the verdict would be ``best``; for the worst, any capping advice that could.
+        for _, advice_cap, node in self.advice:
+            state = self._tri(node, values, open_set, certain, possible, best_rank)
+            if state is None:
+                break
+            if state is True:
+                if advice_cap is not None:
+                    best_rank = min(best_rank, advice_cap)
+                break
+        else:
+            if self.default_advice_cap is not None:
+                best_rank = min(best_rank, self.default_advice_cap)
+        for _, advice_cap, node in self.advice:
+            if advice_cap is None or advice_cap >= worst_rank:
+                continue
+            # It lowers the verdict only if it can hold at a verdict above its own cap. Its
+            # verdict clauses are read at each such verdict: within an ``any`` group a
+            # verdict clause it cannot meet leaves its question clauses free to hold.
+            if any(
+                self._tri(node, values, open_set, certain, possible, rank) is not False
+                for rank in range(advice_cap + 1, _RECOMMEND + 1)
+            ):
+                worst_rank = advice_cap
+        if self.default_advice_cap is not None:
+            worst_rank = min(worst_rank, self.default_advice_cap)
+        best_rank = max(best_rank, worst_rank)
+        return Verdict.from_rank(best_rank), Verdict.from_rank(worst_rank)
+
+    def _tri(
+        self,
+        node: _Node,
+        values: Mapping[str, AnswerValue],
+        open_set: set[str],
+        certain: Mapping[str, bool],
+        possible: Mapping[str, bool],
+        rank: int | None = None,
+    ) -> bool | None:
+        """Whether a condition holds whatever the open answers are (True), for none of them
+        (False), or depending on them (None). A verdict clause is undecided unless ``rank``
+        (the verdict so far) is given."""
+        kind = node[0]
+        if kind == "v":
+            return None if rank is None else rank in node[1]
+        if kind == "q":
+            qid = node[1]
+            if not possible[qid]:
+                return False
+            if qid in open_set:
+                return None
+            value = values.get(qid)
+            if value is None or value == UNKNOWN:
+                return False
+            if not node[3].picks_any(value, node[2]):
+                return False
+            return True if certain.get(qid, False) else None
+        states = [self._tri(child, values, open_set, certain, possible, rank) for child in node[1]]
+        if kind == "all":
+            if any(s is False for s in states):
+                return False
+            return True if all(s is True for s in states) else None
+        if any(s is True for s in states):
+            return True
+        return False if all(s is False for s in states) else None
+
+    def _bound_overall(
+        self, extremes: Mapping[str, list[tuple[float, float, float, bool]]], high: bool
+    ) -> float | None:
+        mandatory_sections: list[tuple[float, float]] = []
+        optional_sections: list[tuple[float, float]] = []
+        for section_id, section_weight in self.section_weights:
+            items = extremes.get(section_id, [])
+            if section_weight == 0 or not items:
+                continue
+            section_value = _greedy_mean(
+                [(top if high else low, w) for low, top, w, m in items if m],
+                [(top if high else low, w) for low, top, w, m in items if not m],
+                high,
+            )
+            if section_value is None:
+                continue
+            target = mandatory_sections if any(m for *_, m in items) else optional_sections
+            target.append((section_value, section_weight))
+        result = _greedy_mean(mandatory_sections, optional_sections, high)
+        return None if result is None else round(result, 1)
+
+    # --- the policy stamp -----------------------------------------------------------------
+
+    @cached_property
+    def sha256(self) -> str:
+        """The SHA-256 of the rubric's canonical JSON (see :func:`scoring.engine.policy_stamp`):
+        every value equal to its field's default left out, keys sorted, no spaces."""
+        canonical = json.dumps(
+            self.rubric.model_dump(mode="json", exclude_defaults=True),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _never(value: AnswerValue, ids: frozenset[str]) -> bool:
+    return False
+
+
+def _rank(verdict: Verdict | None) -> int | None:
+    return None if verdict is None else verdict.rank
+
+
+def _compile_question(q: AnyQuestion) -> CompiledQuestion:
+    scored = [q.score_of(v) for v in q.possible_answers()]
+    scores = [x for x in scored if x is not None]
+    return CompiledQuestion(
+        question=q,
+        id=q.id,
+        section=q.section,
+        weight=q.weight,
+        controller=q.show_if.question if q.show_if else None,
+        reveal=frozenset(q.show_if.any_of) if q.show_if else frozenset(),
+        low=min(scores) if scores else None,
+        high=max(scores) if scores else None,
+        may_be_not_applicable=len(scores) != len(scored),
+    )
+
+
+def _greedy_mean(
+    mandatory: Iterable[tuple[float, float]], optional: Iterable[tuple[float, float]], high: bool
+) -> float | None:
+    """Highest (or lowest) weighted mean of all mandatory (value, weight) items plus any
+    subset of the optional ones; adding items best-first while they improve it is exact."""
+    mandatory = list(mandatory)
+    total = sum(v * w for v, w in mandatory)
+    weight = sum(w for _, w in mandatory)
+    ordered = sorted(optional, key=lambda item: item[0], reverse=high)
+    for value, item_weight in ordered:
+        if weight == 0 or (value > total / weight if high else value < total / weight):
+            total += value * item_weight
+            weight += item_weight
+        else:
+            break
+    return total / weight if weight else None
+
+
+# Compiled rubrics by the id of their rubric, each with a weak reference that drops the
+# entry when the rubric goes; the reference also tells a reused id from the same object.
+_Cache = dict[int, tuple[weakref.ref[Rubric], "CompiledRubric"]]
+_CACHE: _Cache = {}
+
+
+def compile_rubric(rubric: Rubric) -> CompiledRubric:
+    """The rubric compiled for evaluation; built once per rubric object and kept while the
+    rubric lives. Rubrics are frozen, so a changed policy is a new object."""
+    key = id(rubric)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is rubric:
+        return hit[1]
+    compiled = CompiledRubric(rubric)
+
+    # The cache is bound here: at interpreter exit the module's globals may be gone.
+    def forget(ref: weakref.ref[Rubric], key: int = key, cache: _Cache = _CACHE) -> None:
+        entry = cache.get(key)
+        if entry is not None and entry[0] is ref:
+            del cache[key]
+
+    _CACHE[key] = (weakref.ref(rubric, forget), compiled)
+    return compiled
