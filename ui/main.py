@@ -26,6 +26,7 @@ def _pages() -> list[st.Page]:
         page("assess", "Assess", ":material/checklist:", default=True),
         page("options", "Options & costs", ":material/compare:"),
         page("report", "Report", ":material/summarize:"),
+        page("history", "History & decision", ":material/history:"),
         page("assessments", "Assessments", ":material/folder_open:"),
         page("rescore", "Re-score", ":material/compare_arrows:"),
         page("policy", "Policy", ":material/tune:"),
