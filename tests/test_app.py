@@ -14,6 +14,7 @@ from advisor.cli import main
 from scoring import Answers, Rubric, load_answers, load_rubric, visible_questions
 from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
 from scoring.policy import bump_version
+from ui import keys
 
 from .conftest import ROOT, shown
 
@@ -34,9 +35,9 @@ def app() -> AppTest:
 
 
 def _set(at: AppTest, question: Any, value: Any) -> None:
-    key = f"answer__{question.id}"
+    key = keys.answer(question.id)
     if value == UNKNOWN and isinstance(question, MultipleChoiceQuestion | NumberQuestion):
-        at.checkbox(key=f"unknown__{question.id}").check().run()
+        at.checkbox(key=keys.unknown(question.id)).check().run()
     elif isinstance(question, MultipleChoiceQuestion):
         at.multiselect(key=key).set_value(list(value)).run()
     elif isinstance(question, NumberQuestion):
@@ -49,13 +50,13 @@ def _set(at: AppTest, question: Any, value: Any) -> None:
 def fill_through_widgets(at: AppTest, rubric: Rubric, answers: Answers) -> None:
     """Answer every question the way a person would: section by section, clicking Next."""
     for step, section in enumerate(rubric.sections):
-        assert at.session_state["aa_step"] == step
+        assert at.session_state[keys.STEP] == step
         for question in rubric.questions:
             if question.section == section.id and question.id in answers.answers:
                 _set(at, question, answers.answers[question.id])
         for question_id, note in answers.notes.items():
             if rubric.questions_by_id[question_id].section == section.id:
-                at.text_input(key=f"note__{question_id}").input(note).run()
+                at.text_input(key=keys.note(question_id)).input(note).run()
         if step < len(rubric.sections) - 1:
             at.button(key="nav_next").click().run()
 
@@ -88,8 +89,8 @@ def test_full_journey_matches_the_cli(
     answers = load_answers(example, DEFAULT)
     app.text_input(key="title_input").input(answers.title).run()
     fill_through_widgets(app, DEFAULT, answers)
-    assert app.session_state["aa_answers"] == answers.answers
-    assert app.session_state["aa_notes"] == answers.notes
+    assert app.session_state[keys.ANSWERS] == answers.answers
+    assert app.session_state[keys.NOTES] == answers.notes
 
     app.switch_page("ui/report.py").run()
     assert not app.exception
@@ -122,7 +123,7 @@ def test_jump_to_a_section_and_progress_counts_questions(app: AppTest) -> None:
     assert app.progress[0].proto.text.startswith(f"1 of {len(shown_now)} questions answered")
     app.selectbox(key="jump_section").set_value(5).run()
     assert app.header[0].value == "Incremental costs and risks"
-    assert app.session_state["aa_step"] == 5
+    assert app.session_state[keys.STEP] == 5
 
 
 def test_conditional_question_appears_and_hidden_answer_does_not_count(app: AppTest) -> None:
@@ -136,7 +137,7 @@ def test_conditional_question_appears_and_hidden_answer_does_not_count(app: AppT
     app.switch_page("ui/assess.py").run()
     app.radio(key="answer__hosting").set_value("self_hosted").run()
     assert not any(r.key == "answer__provider_terms" for r in app.radio)
-    assert app.session_state["aa_answers"]["provider_terms"] == "negotiated"  # kept, not lost
+    assert app.session_state[keys.ANSWERS]["provider_terms"] == "negotiated"  # kept, not lost
     app.switch_page("ui/report.py").run()
     badge = next(m.value for m in app.markdown if "Score" in m.value)
     # hosting alone: the section scores what self_hosted scores, and so does the whole
@@ -153,7 +154,7 @@ def test_bad_upload_shows_located_error_and_keeps_answers(app: AppTest) -> None:
     assert not app.exception
     errors = [shown(e.value) for e in app.error]
     assert any("bad.yaml:3:3: answers → use_pattern: unknown option 'robots'" in e for e in errors)
-    assert app.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
+    assert app.session_state[keys.ANSWERS] == {"use_pattern": "internal_assistant"}
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"
 
 
@@ -163,13 +164,13 @@ def test_good_upload_replaces_answers_and_reseeds_widgets(app: AppTest) -> None:
         ("sales.yaml", content, "application/x-yaml")
     ).run()
     assert not app.exception
-    assert app.session_state["aa_title"] == "Sales-call summaries into the CRM"
+    assert app.session_state[keys.TITLE] == "Sales-call summaries into the CRM"
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"
     assert app.text_input(key="title_input").value == "Sales-call summaries into the CRM"
     # the file stays in the uploader; a later edit must not be overwritten by it
     app.radio(key="answer__use_pattern").set_value("classify_extract").run()
     app.run()
-    assert app.session_state["aa_answers"]["use_pattern"] == "classify_extract"
+    assert app.session_state[keys.ANSWERS]["use_pattern"] == "classify_extract"
 
 
 def _load_example(app: AppTest, name: str) -> None:
@@ -223,7 +224,7 @@ def test_hard_rule_switch_publish_and_new_assessments_use_it(app: AppTest) -> No
     assert any(f"Published default v{V1}" in shown(s.value) for s in app.success)
     assert f"New assessments use **default v{V1}**" in shown(app.markdown[0].value)
     # the open assessment keeps the version it was scored with
-    assert app.session_state["aa_policy_version"].version == V0
+    assert app.session_state[keys.POLICY_VERSION].version == V0
     _button(app, "New assessment").click().run()
     assert f"`default` version {V1}" in shown(" ".join(m.value for m in app.sidebar.markdown))
 
@@ -257,13 +258,13 @@ def test_upload_a_policy_publish_it_and_start_over(app: AppTest) -> None:
 
 def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTest) -> None:
     app.radio(key="answer__use_pattern").set_value("internal_assistant").run()
-    good_policy = app.session_state["aa_policy"]
-    app.session_state["aa_policy"] = "not a rubric"  # simulate a bug somewhere below the page
+    good_policy = app.session_state[keys.RUBRIC]
+    app.session_state[keys.RUBRIC] = "not a rubric"  # simulate a bug somewhere below the page
     app.run()
     assert not app.exception
     assert any("Something went wrong" in e.value for e in app.error)
-    assert app.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
-    app.session_state["aa_policy"] = good_policy
+    assert app.session_state[keys.ANSWERS] == {"use_pattern": "internal_assistant"}
+    app.session_state[keys.RUBRIC] = good_policy
     app.run()
     assert not app.error
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"

@@ -12,6 +12,7 @@ from advisor.access import LockedOut, PassphraseGate
 from advisor.storage import Store, database_url
 from scoring import load_answers, load_rubric, parse_answers
 from scoring.policy import bump_version
+from ui import keys
 
 from .conftest import ROOT, shown
 
@@ -47,7 +48,7 @@ def test_half_an_assessment_survives_a_reload() -> None:
     first.text_input(key="title_input").input("Contract clause search").run()
     first.radio(key="answer__use_pattern").set_value("internal_assistant").run()
     first.text_input(key="note__use_pattern").input("lawyers read every hit").run()
-    assessment_id = first.session_state["aa_id"]
+    assessment_id = first.session_state[keys.ASSESSMENT_ID]
     assert first.query_params["a"] == [assessment_id] or first.query_params["a"] == assessment_id
 
     reloaded = _app(a=assessment_id)  # a new session, as after a reload or from a shared link
@@ -66,7 +67,7 @@ def test_half_an_assessment_survives_a_reload() -> None:
 def test_an_unknown_id_in_the_url_opens_a_new_assessment() -> None:
     at = _app(a="does-not-exist")
     assert any("No saved assessment 'does-not-exist'" in shown(w.value) for w in at.warning)
-    assert at.session_state["aa_id"] is None
+    assert at.session_state[keys.ASSESSMENT_ID] is None
 
 
 def test_list_search_open_rename_duplicate_delete_restore() -> None:
@@ -75,9 +76,9 @@ def test_list_search_open_rename_duplicate_delete_restore() -> None:
     _button(at, "New assessment").click().run()
     _upload(at, "sales_call_summaries.yaml")
     at.switch_page("ui/assessments.py").run()
-    assert "2 assessments" in at.caption[0].value
+    assert "2 assessments ·" in at.caption[0].value
     at.text_input(key="list_search").input("INVOICE").run()
-    assert "1 assessments" in at.caption[0].value
+    assert "1 assessment ·" in at.caption[0].value
     invoice = _store().list_assessments(search="invoice")[0][0]
 
     _button(at, "Rename").click().run()
@@ -86,23 +87,23 @@ def test_list_search_open_rename_duplicate_delete_restore() -> None:
 
     at.text_input(key="list_search").input("").run()
     at.multiselect(key="list_verdicts").set_value(["adapt"]).run()
-    assert "1 assessments" in at.caption[0].value
+    assert "1 assessment ·" in at.caption[0].value
     at.button(key=f"dup_{invoice.id}").click().run()
     assert any(shown(s.value) == "Duplicated as “Invoice capture v2 (copy)”." for s in at.success)
-    assert "2 assessments" in at.caption[0].value
+    assert "2 assessments ·" in at.caption[0].value
 
     at.button(key=f"del_{invoice.id}").click().run()
     assert any("You can restore it for 30 days" in w.value for w in at.warning)
     assert _store().assessment(invoice.id)  # not deleted before confirming
     at.button(key=f"confirm_{invoice.id}").click().run()
-    assert "1 assessments" in at.caption[0].value
+    assert "1 assessment ·" in at.caption[0].value
     at.toggle(key="list_deleted").set_value(True).run()
     at.button(key=f"restore_{invoice.id}").click().run()
     at.toggle(key="list_deleted").set_value(False).run()
-    assert "2 assessments" in at.caption[0].value
+    assert "2 assessments ·" in at.caption[0].value
 
     at.button(key=f"open_{invoice.id}").click().run()  # the page switches to Assess
-    assert at.session_state["aa_id"] == invoice.id
+    assert at.session_state[keys.ASSESSMENT_ID] == invoice.id
     assert at.title[0].value == "Assess a use case"
     assert at.text_input(key="title_input").value == "Invoice capture v2"
 
@@ -141,8 +142,8 @@ def test_rescore_page_compares_and_moves_the_assessment() -> None:
     assert "Verdict: RECOMMEND" in badges[0] and "Verdict: ADAPT" in badges[1]
     assert len(at.dataframe[0].value) == len(DEFAULT.sections)
     _button(at, f"Move this assessment to default v{V1}").click().run()
-    assert at.session_state["aa_policy_version"].version == V1
-    saved = _store().assessment(at.session_state["aa_id"])
+    assert at.session_state[keys.POLICY_VERSION].version == V1
+    saved = _store().assessment(at.session_state[keys.ASSESSMENT_ID])
     assert (saved.verdict, saved.policy_pk) == ("adapt", 2)
     at.switch_page("ui/report.py").run()
     assert any(f"version {V1} (published" in shown(c.value) for c in at.caption)
@@ -311,7 +312,7 @@ def test_publishing_and_activating_are_refused_to_a_non_admin_where_they_happen(
     publish = _button(at, f"Publish as default v{V1}")
     assert not publish.disabled
     # the role goes (signed out in the meantime) while the page still shows the button
-    del at.session_state["aa_admin"]
+    del at.session_state[keys.ADMIN_FLAG]
     publish.click().run()
     assert not at.exception
     assert any("Publishing a policy needs the admin role" in shown(e.value) for e in at.error)
@@ -345,7 +346,7 @@ def test_publishing_and_activating_are_refused_to_a_non_admin_where_they_happen(
 def test_two_sessions_editing_one_assessment_are_told_not_overwritten() -> None:
     alice = _app()
     alice.radio(key="answer__use_pattern").set_value("internal_assistant").run()
-    assessment_id = alice.session_state["aa_id"]
+    assessment_id = alice.session_state[keys.ASSESSMENT_ID]
     bob = _app(a=assessment_id)
     bob.radio(key="answer__output_audience").set_value("domain_experts").run()
     alice.radio(key="answer__modality").set_value("text").run()  # alice's view is stale now
@@ -371,7 +372,7 @@ def test_report_names_the_policy_version(tmp_path: Path) -> None:
     caption = shown(" ".join(c.value for c in at.caption))
     assert f"version {V0} (published" in caption and "by system" in caption
     answers = load_answers(ROOT / "examples" / "sales_call_summaries.yaml", DEFAULT)
-    assert _store().assessment(at.session_state["aa_id"]).answers == answers.answers
+    assert _store().assessment(at.session_state[keys.ASSESSMENT_ID]).answers == answers.answers
 
 
 def test_a_failing_save_shows_a_friendly_message_and_keeps_the_answer(
@@ -388,7 +389,7 @@ def test_a_failing_save_shows_a_friendly_message_and_keeps_the_answer(
     assert not at.exception
     assert any("Something went wrong" in e.value and "RuntimeError" in e.value for e in at.error)
     assert "Traceback" not in " ".join(e.value for e in at.error)
-    assert at.session_state["aa_answers"]["output_audience"] == "domain_experts"
+    assert at.session_state[keys.ANSWERS]["output_audience"] == "domain_experts"
 
 
 def test_options_costs_and_labour_in_the_app() -> None:
@@ -405,7 +406,7 @@ def test_options_costs_and_labour_in_the_app() -> None:
     assert at.selectbox(key="opt_ans_1_hosting").value == "self_hosted"
     # an edit on this page is saved and reaches the report
     at.number_input(key="opt_cost_0_integration").set_value(1000000.0).run()
-    saved = _store().assessment(at.session_state["aa_id"])
+    saved = _store().assessment(at.session_state[keys.ASSESSMENT_ID])
     assert saved.extra["options"][0]["costs"]["integration"] == 1000000.0
     at.switch_page("ui/report.py").run()
     assert not at.exception
@@ -434,7 +435,7 @@ def test_adding_options_on_the_page() -> None:
     at.text_input(key="role_0_role").input("Agents").run()
     at.number_input(key="role_0_hours_per_week").set_value(40.0).run()
     at.number_input(key="role_0_share_removed").set_value(50).run()
-    extra = _store().assessment(at.session_state["aa_id"]).extra
+    extra = _store().assessment(at.session_state[keys.ASSESSMENT_ID]).extra
     assert extra["options"] == [
         {"id": "hosted_model", "title": "Hosted model", "answers": {"hosting": "external_api"}},
         {"id": "today", "title": "Today", "baseline": True},
@@ -498,7 +499,7 @@ def test_an_unavailable_database_shows_one_banner_and_every_page_still_runs(
     assert any(b.label == "Download your answers (YAML)" for b in at.get("download_button"))
     # the questionnaire is answerable in the session, and says plainly it is not saved
     at.radio(key="answer__use_pattern").set_value("internal_assistant").run()
-    assert at.session_state["aa_answers"] == {"use_pattern": "internal_assistant"}
+    assert at.session_state[keys.ANSWERS] == {"use_pattern": "internal_assistant"}
     for page in ("ui/assess.py", "ui/options.py", "ui/report.py", "ui/assessments.py"):
         at.switch_page(page).run()
         assert not at.exception
@@ -538,7 +539,7 @@ def test_a_read_only_database_keeps_the_answers_here_and_saves_them_once_writabl
     monkeypatch.setenv("ADVISOR_DATABASE_URL", writable)  # the administrator fixed it
     at.run()
     assert not at.error
-    saved = Store(writable).assessment(at.session_state["aa_id"])
+    saved = Store(writable).assessment(at.session_state[keys.ASSESSMENT_ID])
     assert saved.answers == {"use_pattern": "internal_assistant"}
     assert saved.notes == {"use_pattern": "typed while read-only"}
 

@@ -8,10 +8,10 @@ import streamlit as st
 
 from advisor.reports.model import headline
 from advisor.storage import Assessment
-from scoring import Rubric, score, usable_answers, visible_questions
-from scoring.engine import answered_questions
-from ui import state
-from ui.common import callback, plain, run_page
+from scoring import Rubric, score, usable_answers
+from scoring.errors import NotEnoughAnswers
+from ui import keys, state
+from ui.common import callback, flash, plain, quantity, run_page
 
 PER_PAGE = 20
 VERDICTS = ["recommend", "adapt", "avoid"]
@@ -20,59 +20,78 @@ VERDICTS = ["recommend", "adapt", "avoid"]
 @callback
 def _open(item_id: str) -> None:
     state.open_assessment(state.store().assessment(item_id))
-    st.session_state["aa_go_assess"] = True
+    st.session_state[keys.GO_ASSESS] = True
 
 
 @callback
 def _duplicate(item_id: str) -> None:
     copy = state.store().duplicate(item_id)
-    st.session_state["aa_list_flash"] = f"Duplicated as “{copy.title}”."
+    flash(f"Duplicated as “{copy.title}”.")
 
 
 @callback
 def _ask_delete(item_id: str) -> None:
-    st.session_state["aa_confirm_delete"] = item_id
+    st.session_state[keys.CONFIRM_DELETE] = item_id
 
 
 @callback
 def _delete(item_id: str) -> None:
     state.store().delete(item_id)
-    st.session_state.pop("aa_confirm_delete", None)
+    st.session_state.pop(keys.CONFIRM_DELETE, None)
     if state.assessment_id() == item_id:
         state.new_assessment()
-    st.session_state["aa_list_flash"] = "Deleted. It stays under “Show deleted” for 30 days."
+    flash("Deleted. It stays under “Show deleted” for 30 days.")
 
 
 @callback
 def _restore(item_id: str) -> None:
     state.store().restore(item_id)
-    st.session_state["aa_list_flash"] = "Restored."
+    flash("Restored.")
 
 
 @callback
 def _rename(item_id: str) -> None:
-    title = st.session_state.get(f"rename_{item_id}", "").strip()
+    title = st.session_state.get(keys.rename(item_id), "").strip()
     if title:
         state.store().rename(item_id, title)
         if state.assessment_id() == item_id:
             state.open_assessment(state.store().assessment(item_id))
-    st.session_state.pop("aa_renaming", None)
+    st.session_state.pop(keys.RENAMING, None)
 
 
 @callback
 def _reset_page() -> None:
-    st.session_state["list_page"] = 1
+    st.session_state[keys.LIST_PAGE] = 1
+
+
+@callback
+def _to_page(page: int) -> None:
+    st.session_state[keys.LIST_PAGE] = page
+
+
+@callback
+def _start_renaming(item_id: str) -> None:
+    st.session_state[keys.RENAMING] = item_id
+
+
+@callback
+def _cancel_delete() -> None:
+    st.session_state.pop(keys.CONFIRM_DELETE, None)
 
 
 def _summary(item: Assessment, rubric: Rubric) -> str:
-    """The verdict as the report's headline gives it (provisional included) and the
-    answered count, counted the one way the report counts (``answered_questions``)."""
-    usable, _ = usable_answers(rubric, item.title, item.answers, item.notes)
-    done = len(answered_questions(rubric, usable.answers))
-    answered = f"{done} of {len(visible_questions(rubric, usable.answers))} questions answered"
+    """The verdict as the report's headline gives it (provisional included; with options,
+    the main option's) and the answered count, counted as the Assess page and the report
+    count (``state.progress``)."""
+    usable, _ = usable_answers(rubric, item.title, item.answers, item.notes, item.extra)
+    counted = state.progress(rubric, usable)
+    answered = f"{len(counted.answered)} of {quantity(len(counted.shown), 'question')} answered"
     if item.verdict is None:
         return f"No verdict yet · {answered}"
-    result = score(rubric, usable)
+    try:
+        result = score(rubric, state.scored_answers(rubric, usable))
+    except NotEnoughAnswers:
+        return f"No verdict yet · {answered}"
     verdict = headline(result).text if result.status == "provisional" else result.verdict.label
     return f"{verdict} · {result.score:.1f} · {answered}"
 
@@ -97,35 +116,35 @@ def _row(item: Assessment, deleted: bool, rubric: Rubric) -> None:
         buttons[1].button(
             "Rename",
             key=f"ren_{item.id}",
-            on_click=lambda i=item.id: st.session_state.update(aa_renaming=i),
+            on_click=_start_renaming,
+            args=(item.id,),
         )
         buttons[2].button("Duplicate", key=f"dup_{item.id}", on_click=_duplicate, args=(item.id,))
         buttons[3].button("Delete", key=f"del_{item.id}", on_click=_ask_delete, args=(item.id,))
-        if st.session_state.get("aa_renaming") == item.id:
+        if st.session_state.get(keys.RENAMING) == item.id:
             st.text_input(
                 "New title",
                 value=item.title,
-                key=f"rename_{item.id}",
+                key=keys.rename(item.id),
                 on_change=_rename,
                 args=(item.id,),
             )
-        if st.session_state.get("aa_confirm_delete") == item.id:
+        if st.session_state.get(keys.CONFIRM_DELETE) == item.id:
             st.warning(plain(f"Delete “{item.title}”? You can restore it for 30 days."))
             yes, no = st.columns(2)
             yes.button("Yes, delete", key=f"confirm_{item.id}", on_click=_delete, args=(item.id,))
             no.button(
                 "Cancel",
                 key=f"cancel_{item.id}",
-                on_click=lambda: st.session_state.pop("aa_confirm_delete", None),
+                on_click=_cancel_delete,
             )
 
 
 def render() -> None:
-    if st.session_state.pop("aa_go_assess", False):
+    """The Assessments page: search and filter, then open, rename, duplicate or delete."""
+    if st.session_state.pop(keys.GO_ASSESS, False):
         st.switch_page("ui/assess.py")
     st.title("Assessments")
-    if flash := st.session_state.pop("aa_list_flash", None):
-        st.success(plain(flash))
     search_col, verdict_col, date_col = st.columns([2, 2, 2])
     search = search_col.text_input("Search titles", key="list_search", on_change=_reset_page)
     verdicts = verdict_col.multiselect(
@@ -141,7 +160,7 @@ def render() -> None:
     deleted = st.toggle("Show deleted", key="list_deleted", on_change=_reset_page)
     since = dates[0] if isinstance(dates, tuple) and len(dates) >= 1 else None
     until = dates[1] if isinstance(dates, tuple) and len(dates) == 2 else None
-    page = int(st.session_state.setdefault("list_page", 1))
+    page = int(st.session_state.setdefault(keys.LIST_PAGE, 1))
     items, total = state.store().list_assessments(
         search=search,
         verdicts=verdicts,
@@ -152,7 +171,7 @@ def render() -> None:
         per_page=PER_PAGE,
     )
     pages = max(1, -(-total // PER_PAGE))
-    st.caption(f"{total} assessments · page {page} of {pages}")
+    st.caption(f"{quantity(total, 'assessment')} · page {page} of {pages}")
     if not items:
         st.info("No assessments match." if total == 0 else "This page is empty.")
     rubrics = {pk: state.store().version(pk).rubric() for pk in {i.policy_pk for i in items}}
@@ -162,13 +181,15 @@ def render() -> None:
     back.button(
         "← Newer",
         disabled=page <= 1,
-        on_click=lambda: st.session_state.update(list_page=page - 1),
+        on_click=_to_page,
+        args=(page - 1,),
         key="list_prev",
     )
     forward.button(
         "Older →",
         disabled=page >= pages,
-        on_click=lambda: st.session_state.update(list_page=page + 1),
+        on_click=_to_page,
+        args=(page + 1,),
         key="list_next",
     )
 

@@ -23,10 +23,9 @@ import streamlit as st
 from advisor.access import LockedOut, PassphraseGate
 from scoring import AdvisorError
 from ui.common import plain
+from ui.keys import ADMIN_FLAG, CLIENT
 
 Mode = Literal["identity", "passphrase", "single-user"]
-ADMIN_FLAG = "aa_admin"
-CLIENT = "aa_client"  # this browser session, as the passphrase gate knows it
 
 
 class AdminRequired(AdvisorError):
@@ -76,6 +75,8 @@ def _gate(passphrase: str) -> PassphraseGate:
 
 
 def mode() -> Mode:
+    """How admins are told apart here: signed-in identity, a passphrase, or nobody (a
+    single user, who is the admin)."""
     if _identity_configured():
         return "identity"
     if _passphrase():
@@ -91,6 +92,7 @@ def _admin_emails() -> set[str]:
 
 
 def is_admin() -> bool:
+    """Whether the current user may publish and activate policies."""
     current = mode()
     if current == "single-user":
         return True
@@ -101,12 +103,17 @@ def is_admin() -> bool:
 
 
 def author() -> str:
+    """Who publishes, as a policy version records it."""
     current = mode()
     if current == "identity" and st.user.is_logged_in:
         return str(st.user.get("email") or st.user.get("name") or "signed-in user")
     if current == "passphrase":
         return "admin (passphrase)"
     return "single user"
+
+
+def _leave_admin_mode() -> None:
+    st.session_state.pop(ADMIN_FLAG, None)
 
 
 def sign_in_panel() -> None:
@@ -134,7 +141,7 @@ def sign_in_panel() -> None:
         return
     if is_admin():
         st.success("Admin: you may publish and activate policies.", icon=":material/verified_user:")
-        st.button("Leave admin mode", on_click=lambda: st.session_state.pop(ADMIN_FLAG, None))
+        st.button("Leave admin mode", on_click=_leave_admin_mode)
         return
     with st.form("admin_sign_in", clear_on_submit=True):
         guess = st.text_input("Admin passphrase", type="password")

@@ -1,4 +1,5 @@
-"""Small pieces every page shares: the error guard, the verdict badge, problem lists."""
+"""Small pieces every page shares: the error guard, the one-time message (flash), counts in
+words, the verdict badge, problem lists."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import html
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import ParamSpec
+from typing import Literal, NamedTuple, ParamSpec
 
 import streamlit as st
 
@@ -16,13 +17,12 @@ from advisor.storage import DatabaseUnavailable
 from scoring import AdvisorError, ScoreResult
 from scoring.errors import Problem
 from scoring.limits import MAX_PROBLEMS_REPORTED, more_problems
+from ui import keys
 
 log = logging.getLogger("adoption_advisor.ui")
 
 
 P = ParamSpec("P")
-CALLBACK_ERROR = "aa_callback_error"
-BANNER_SHOWN = "aa_db_banner_shown"
 
 
 def callback(function: Callable[P, None]) -> Callable[P, None]:
@@ -36,7 +36,7 @@ def callback(function: Callable[P, None]) -> Callable[P, None]:
         except Exception as exc:
             if type(exc).__module__.startswith("streamlit"):
                 raise
-            st.session_state[CALLBACK_ERROR] = _kind_of(exc, "in a callback")
+            st.session_state[keys.CALLBACK_ERROR] = _kind_of(exc, "in a callback")
 
     return guarded
 
@@ -67,10 +67,46 @@ def _show(kind: str, detail: object, heading: str) -> None:
 
 
 def _show_callback_error() -> None:
-    found = st.session_state.pop(CALLBACK_ERROR, None)
+    found = st.session_state.pop(keys.CALLBACK_ERROR, None)
     if found is not None:
         kind, detail = found
         _show(kind, detail, heading="That change could not be made:")
+
+
+class Flash(NamedTuple):
+    """A message for the next run: what just happened, said once (see :func:`flash`)."""
+
+    kind: Literal["success", "info", "warning"]
+    text: str
+
+
+_FLASH_ICONS = {
+    "success": ":material/check:",
+    "info": ":material/info:",
+    "warning": ":material/warning:",
+}
+
+
+def flash(text: str, kind: Literal["success", "info", "warning"] = "success") -> None:
+    """Say ``text`` once, at the top of the next page that runs: for what a callback or a
+    rerun just did ("Deleted.", "Published default v3."). A newer message replaces one not
+    yet shown. ``text`` is shown literally (see :func:`plain`)."""
+    st.session_state[keys.FLASH] = Flash(kind, text)
+
+
+def show_flash() -> None:
+    """Show the waiting :func:`flash` message, if any, and forget it."""
+    found = st.session_state.pop(keys.FLASH, None)
+    if isinstance(found, Flash):
+        show = {"success": st.success, "info": st.info, "warning": st.warning}[found.kind]
+        show(plain(found.text), icon=_FLASH_ICONS[found.kind])
+
+
+def quantity(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` with its noun in the right number: "1 assessment", "2 assessments",
+    "1,200 questions"; ``plural`` for a noun not made plural by an "s" ("1 policy",
+    "3 policies")."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _friendly(name: str) -> None:
@@ -84,10 +120,8 @@ def _friendly(name: str) -> None:
 
 def start_run() -> None:
     """Called first on every run: a database failure is reported once per run."""
-    from ui import state
-
-    st.session_state.pop(state.FAILED_THIS_RUN, None)
-    st.session_state.pop(BANNER_SHOWN, None)
+    st.session_state.pop(keys.FAILED_THIS_RUN, None)
+    st.session_state.pop(keys.BANNER_SHOWN, None)
 
 
 def database_banner() -> None:
@@ -96,9 +130,9 @@ def database_banner() -> None:
     from ui import state
 
     problem = state.database_problem()
-    if problem is None or st.session_state.get(BANNER_SHOWN):
+    if problem is None or st.session_state.get(keys.BANNER_SHOWN):
         return
-    st.session_state[BANNER_SHOWN] = True
+    st.session_state[keys.BANNER_SHOWN] = True
     not_saved = (
         "Your latest changes are not saved."
         if state.unsaved()
@@ -136,7 +170,7 @@ def _answers_yaml() -> Callable[[], bytes]:
         dict(state.notes()),
         dict(state.extra()),
     )
-    rubric = state.policy()
+    rubric = state.rubric()
 
     def build() -> bytes:
         from scoring import usable_answers
@@ -155,12 +189,14 @@ def _answers_yaml() -> Callable[[], bytes]:
 
 def run_page(render: Callable[[], None]) -> None:
     """Run a page; an unexpected error shows a friendly message, never a traceback, and an
-    unavailable database shows its banner (once per run).
+    unavailable database shows its banner (once per run). What a callback left for the
+    person (an error, or a :func:`flash` message) is shown first, above the page.
 
     Answers live in session state, so nothing is lost: the next click works again.
     """
     try:
         _show_callback_error()
+        show_flash()
         render()
     except Exception as exc:
         # Streamlit's own control flow (st.rerun, st.stop, page switches) must pass through.

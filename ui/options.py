@@ -8,6 +8,7 @@ like the answers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -20,9 +21,10 @@ from scoring.limits import (
     MAX_OPTION_TITLE_CHARS,
     MAX_ROLE_CHARS,
 )
-from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
-from ui import state
+from scoring.models import AnswerValue
+from ui import keys, state
 from ui.common import callback, plain, run_page
+from ui.widgets import AnswerSlot, answer_widget, heading
 
 MAX_OPTIONS = MAX_ASSESSMENT_OPTIONS
 MAX_ROLES = 6
@@ -40,6 +42,7 @@ COST_FIELDS = [
 
 
 def _options() -> list[dict[str, Any]]:
+    """The options as kept in the session (changed in place, then saved with set_extra)."""
     found: list[dict[str, Any]] = state.extra().setdefault("options", [])
     return found
 
@@ -60,7 +63,7 @@ def _slug(title: str, taken: set[str]) -> str:
 @callback
 def _on_option_title(slot: int) -> None:
     options = _options()
-    title = st.session_state[f"opt_title_{slot}"].strip()
+    title = st.session_state[keys.option_title(slot)].strip()
     if slot < len(options):
         if title:
             options[slot]["title"] = title
@@ -77,7 +80,7 @@ def _on_option_title(slot: int) -> None:
 def _on_baseline(slot: int) -> None:
     options = _options()
     if slot < len(options):
-        options[slot]["baseline"] = bool(st.session_state[f"opt_base_{slot}"])
+        options[slot]["baseline"] = bool(st.session_state[keys.option_baseline(slot)])
         if options[slot]["baseline"]:
             options[slot].pop("answers", None)
             options[slot].pop("costs", None)
@@ -86,22 +89,23 @@ def _on_baseline(slot: int) -> None:
         state.set_extra("options", options)
 
 
-@callback
-def _on_option_answer(slot: int, question_id: str) -> None:
-    option = _options()[slot]
-    value = st.session_state[f"opt_ans_{slot}_{question_id}"]
-    answers = option.setdefault("answers", {})
-    if value is None:
-        answers.pop(question_id, None)
-    else:
-        answers[question_id] = value
-    state.set_extra("options", _options())
+def _keep_option_answer(slot: int, question_id: str) -> Callable[[AnswerValue | None], None]:
+    def keep(value: AnswerValue | None) -> None:
+        option = _options()[slot]
+        answers = option.setdefault("answers", {})
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+        state.set_extra("options", _options())
+
+    return keep
 
 
 @callback
 def _on_cost(slot: int, field: str) -> None:
     option = _options()[slot]
-    value = st.session_state[f"opt_cost_{slot}_{field}"]
+    value = st.session_state[keys.option_cost(slot, field)]
     costs = option.setdefault("costs", {})
     if value is None:
         costs.pop(field, None)
@@ -112,7 +116,7 @@ def _on_cost(slot: int, field: str) -> None:
 
 @callback
 def _on_setting(key: str) -> None:
-    value = st.session_state[f"set_{key}"]
+    value = st.session_state[keys.cost_setting(key)]
     if key in ("hours_per_month", "other_per_month"):
         process = dict(state.extra().get("current_process") or {})
         process[key] = float(value or 0)
@@ -130,7 +134,7 @@ def _on_role(row: int, field: str) -> None:
     roles: list[dict[str, Any]] = list(state.extra().get("labour") or [])
     while len(roles) <= row:
         roles.append({"role": "", "hours_per_week": 0.0, "share_removed": 0.0})
-    value = st.session_state[f"role_{row}_{field}"]
+    value = st.session_state[keys.labour_role(row, field)]
     if field == "share_removed":
         value = float(value) / 100
     roles[row][field] = value if isinstance(value, str) else float(value or 0)
@@ -140,7 +144,7 @@ def _on_role(row: int, field: str) -> None:
 
 def _forget_option_widgets() -> None:
     for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(("opt_", "role_")):
+        if isinstance(key, str) and key.startswith(keys.OPTION_WIDGETS):
             del st.session_state[key]
 
 
@@ -159,20 +163,20 @@ def _option_slots() -> None:
     for slot in range(shown):
         left, right = st.columns([4, 1])
         current = options[slot] if slot < len(options) else {}
-        _seed(f"opt_title_{slot}", current.get("title", ""))
+        _seed(keys.option_title(slot), current.get("title", ""))
         left.text_input(
             f"Option {slot + 1}",
-            key=f"opt_title_{slot}",
+            key=keys.option_title(slot),
             max_chars=MAX_OPTION_TITLE_CHARS,
             placeholder="e.g. Hosted large model, prompted" if slot == 0 else "Add another option",
             on_change=_on_option_title,
             args=(slot,),
         )
         if slot < len(options):
-            _seed(f"opt_base_{slot}", bool(current.get("baseline")))
+            _seed(keys.option_baseline(slot), bool(current.get("baseline")))
             right.checkbox(
                 "Today's process",
-                key=f"opt_base_{slot}",
+                key=keys.option_baseline(slot),
                 on_change=_on_baseline,
                 args=(slot,),
                 help="Stands for keeping the current process: not scored; its cost is today's.",
@@ -180,7 +184,7 @@ def _option_slots() -> None:
 
 
 def _option_answers() -> None:
-    rubric = state.policy()
+    rubric = state.rubric()
     options = [(i, o) for i, o in enumerate(_options()) if not o.get("baseline")]
     per_option = [q for q in rubric.questions if q.per_option]
     if not options or not per_option:
@@ -198,27 +202,24 @@ def _option_answers() -> None:
     for column, (_, option) in zip(header, options, strict=True):
         column.markdown(f"**{plain(option['title'])}**")
     for question in per_option:
-        if isinstance(question, MultipleChoiceQuestion | NumberQuestion):
-            continue  # the default policy's option-specific questions are single choices
-        st.markdown(f"**{plain(question.prompt)}**")
-        labels = {o.id: o.label for o in question.options} | {UNKNOWN: "Don't know"}
-        ids = [o.id for o in question.options] + ([UNKNOWN] if question.allow_unknown else [])
+        heading(question)
         columns = st.columns(len(options))
         for column, (slot, option) in zip(columns, options, strict=True):
-            key = f"opt_ans_{slot}_{question.id}"
-            _seed(key, option.get("answers", {}).get(question.id))
-            column.selectbox(
-                f"{plain(option['title'])}: {plain(question.prompt)}",
-                ids,
-                key=key,
-                index=None,
-                format_func=labels.__getitem__,
-                placeholder=option["title"] if question.id in shown[slot] else "not asked",
-                disabled=question.id not in shown[slot],
-                label_visibility="collapsed",
-                on_change=_on_option_answer,
-                args=(slot, question.id),
-            )
+            asked = question.id in shown[slot]
+            with column:
+                answer_widget(
+                    question,
+                    AnswerSlot(
+                        key=keys.option_answer(slot, question.id),
+                        unknown_key=keys.option_unknown(slot, question.id),
+                        label=f"{plain(option['title'])}: {plain(question.prompt)}",
+                        stored=option.get("answers", {}).get(question.id),
+                        keep=_keep_option_answer(slot, question.id),
+                        compact=True,
+                        disabled=not asked,
+                        placeholder=option["title"] if asked else "not asked",
+                    ),
+                )
 
 
 def _costs() -> None:
@@ -234,19 +235,25 @@ def _costs() -> None:
         ("horizon_months", "Horizon (months)", extra.get("horizon_months", 36)),
     ]
     for column, (key, label, value) in zip(cols, settings, strict=False):
-        _seed(f"set_{key}", value)
+        _seed(keys.cost_setting(key), value)
         if key == "horizon_months":
             column.number_input(
-                label, 1, 120, step=1, key=f"set_{key}", on_change=_on_setting, args=(key,)
+                label,
+                1,
+                120,
+                step=1,
+                key=keys.cost_setting(key),
+                on_change=_on_setting,
+                args=(key,),
             )
         else:
             column.number_input(
-                label, 0.0, step=1.0, key=f"set_{key}", on_change=_on_setting, args=(key,)
+                label, 0.0, step=1.0, key=keys.cost_setting(key), on_change=_on_setting, args=(key,)
             )
-    _seed("set_currency", extra.get("currency", "EUR"))
+    _seed(keys.cost_setting("currency"), extra.get("currency", "EUR"))
     cols[4].text_input(
         "Currency",
-        key="set_currency",
+        key=keys.cost_setting("currency"),
         max_chars=MAX_CURRENCY_CHARS,
         on_change=_on_setting,
         args=("currency",),
@@ -262,7 +269,7 @@ def _costs() -> None:
         columns = st.columns([2, *[1] * len(options)])
         columns[0].write(label)
         for column, (slot, option) in zip(columns[1:], options, strict=True):
-            key = f"opt_cost_{slot}_{field}"
+            key = keys.option_cost(slot, field)
             _seed(key, (option.get("costs") or {}).get(field))
             column.number_input(
                 f"{plain(option['title'])}: {label}",
@@ -298,7 +305,7 @@ def _labour() -> None:
             ],
             strict=True,
         ):
-            key = f"role_{row}_{field}"
+            key = keys.labour_role(row, field)
             _seed(key, value)
             if field in ("role", "moves_to"):
                 column.text_input(
@@ -319,6 +326,7 @@ def _labour() -> None:
 
 
 def render() -> None:
+    """The Options & costs page: options, their own answers, cost figures, labour."""
     st.title("Options & costs")
     st.write(
         "Compare up to four ways of adopting — for example a hosted large model, a "

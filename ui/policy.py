@@ -15,11 +15,9 @@ from scoring.calibration import Calibration, ReferenceCase, calibrate, load_case
 from scoring.errors import NotEnoughAnswers
 from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_changes
 from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
-from ui import auth, state
-from ui.common import callback, plain, run_page, show_problems, verdict_badge
-
-EDITS, DRAFT, DRY_RUN = "aa_policy_edits", "aa_draft", "aa_dry_run"
-
+from ui import auth, keys, state
+from ui.common import callback, flash, plain, quantity, run_page, show_problems, verdict_badge
+from ui.keys import DRAFT, DRY_RUN, POLICY_EDITS
 
 # --- the draft: a rubric, the version it was edited from, and the edits on top ----------------
 
@@ -36,15 +34,15 @@ def _draft() -> tuple[Rubric, int | None, str]:
 
 
 def _edits() -> PolicyEdits:
-    edits: PolicyEdits = st.session_state.setdefault(EDITS, PolicyEdits())
+    edits: PolicyEdits = st.session_state.setdefault(POLICY_EDITS, PolicyEdits())
     return edits
 
 
 def _forget_editor() -> None:
-    st.session_state.pop(EDITS, None)
+    st.session_state.pop(POLICY_EDITS, None)
     st.session_state.pop(DRY_RUN, None)
     for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(("pol_th_", "pol_sw_", "pol_qw_", "pol_rule_")):
+        if isinstance(key, str) and key.startswith(keys.EDITOR_WIDGETS):
             del st.session_state[key]
 
 
@@ -60,45 +58,49 @@ def _start_draft(rubric: Rubric, source: str) -> None:
 
 @callback
 def _on_threshold(name: str) -> None:
-    setattr(_edits(), name, float(st.session_state[f"pol_th_{name}"]))
+    setattr(_edits(), name, float(st.session_state[keys.threshold(name)]))
 
 
 @callback
 def _on_section_weight(section_id: str) -> None:
-    _edits().section_weights[section_id] = float(st.session_state[f"pol_sw_{section_id}"])
+    _edits().section_weights[section_id] = float(st.session_state[keys.section_weight(section_id)])
 
 
 @callback
 def _on_question_weight(question_id: str) -> None:
-    _edits().question_weights[question_id] = float(st.session_state[f"pol_qw_{question_id}"])
+    _edits().question_weights[question_id] = float(
+        st.session_state[keys.question_weight(question_id)]
+    )
 
 
 @callback
 def _on_rule(rule_id: str) -> None:
-    _edits().rules_enabled[rule_id] = bool(st.session_state[f"pol_rule_{rule_id}"])
+    _edits().rules_enabled[rule_id] = bool(st.session_state[keys.rule_switch(rule_id)])
 
 
 @callback
 def _on_condition(condition_id: str) -> None:
-    _edits().conditions_enabled[condition_id] = bool(st.session_state[f"pol_cond_{condition_id}"])
+    _edits().conditions_enabled[condition_id] = bool(
+        st.session_state[keys.condition_switch(condition_id)]
+    )
 
 
 @callback
 def _on_finality() -> None:
-    _edits().min_answered_share = float(st.session_state["pol_finality"]) / 100
+    _edits().min_answered_share = float(st.session_state[keys.POLICY_FINALITY]) / 100
 
 
 @callback
 def _load_file() -> None:
-    path = st.session_state.get("pol_file")
+    path = st.session_state.get(keys.POLICY_FILE)
     if not path:
         return
     try:
         rubric = state.shipped_rubric(str(path))
     except AdvisorError as exc:
-        st.session_state["aa_policy_error"] = exc.problems
+        st.session_state[keys.POLICY_ERROR] = exc.problems
         return
-    st.session_state.pop("aa_policy_error", None)
+    st.session_state.pop(keys.POLICY_ERROR, None)
     _start_draft(rubric, f"file rubric/{Path(path).name}")
 
 
@@ -118,15 +120,15 @@ def _from_newest() -> None:
 
 @callback
 def _publish(edited: Rubric, base_pk: int | None) -> None:
-    note = st.session_state.get("pol_note", "")
-    activate = bool(st.session_state.get("pol_activate", True))
+    note = st.session_state.get(keys.POLICY_NOTE, "")
+    activate = bool(st.session_state.get(keys.POLICY_ACTIVATE, True))
     try:
         version = state.publish_policy(edited, note=note, base_pk=base_pk, activate=activate)
     except AdvisorError as exc:
-        st.session_state["aa_publish_error"] = str(exc)
+        st.session_state[keys.PUBLISH_ERROR] = str(exc)
         return
-    st.session_state.pop("aa_publish_error", None)
-    st.session_state["aa_published"] = version.label
+    st.session_state.pop(keys.PUBLISH_ERROR, None)
+    flash(f"Published {version.label}.")
     st.session_state.pop(DRAFT, None)
     _forget_editor()
 
@@ -151,7 +153,7 @@ def _sources() -> None:
         st.selectbox(
             f"Start a draft from a file in {plain(rubric_dir().name)}/",
             files,
-            key="pol_file",
+            key=keys.POLICY_FILE,
             index=None,
             placeholder="Choose a policy file",
             format_func=lambda n: Path(n).name,
@@ -162,21 +164,21 @@ def _sources() -> None:
         right_button.button("Reset the draft to the shipped default", on_click=_reset_to_shipped)
     with right:
         upload = st.file_uploader(
-            "…or upload a policy (YAML)", type=["yaml", "yml"], key="pol_upload"
+            "…or upload a policy (YAML)", type=["yaml", "yml"], key=keys.POLICY_UPLOAD
         )
-        if upload is not None and st.session_state.get("aa_policy_seen") != upload.file_id:
-            st.session_state["aa_policy_seen"] = upload.file_id
+        if upload is not None and st.session_state.get(keys.POLICY_SEEN) != upload.file_id:
+            st.session_state[keys.POLICY_SEEN] = upload.file_id
             try:
                 rubric = parse_rubric(upload.getvalue(), upload.name)
             except AdvisorError as exc:
-                st.session_state["aa_policy_error"] = exc.problems
+                st.session_state[keys.POLICY_ERROR] = exc.problems
             else:
-                st.session_state.pop("aa_policy_error", None)
+                st.session_state.pop(keys.POLICY_ERROR, None)
                 _start_draft(rubric, f"upload {upload.name}")
                 st.rerun()
         if upload is None:
-            st.session_state.pop("aa_policy_seen", None)
-    if problems := st.session_state.get("aa_policy_error"):
+            st.session_state.pop(keys.POLICY_SEEN, None)
+    if problems := st.session_state.get(keys.POLICY_ERROR):
         show_problems("That policy was not loaded; your draft is unchanged.", problems)
 
 
@@ -192,14 +194,14 @@ def _weight_input(
 def _editor(draft: Rubric) -> None:
     st.subheader("Thresholds")
     left, right = st.columns(2)
-    _seed("pol_th_recommend", float(draft.thresholds.recommend))
-    _seed("pol_th_adapt", float(draft.thresholds.adapt))
+    _seed(keys.threshold("recommend"), float(draft.thresholds.recommend))
+    _seed(keys.threshold("adapt"), float(draft.thresholds.adapt))
     left.number_input(
         "Recommend at or above",
         0.0,
         100.0,
         step=1.0,
-        key="pol_th_recommend",
+        key=keys.threshold("recommend"),
         on_change=_on_threshold,
         args=("recommend",),
     )
@@ -208,7 +210,7 @@ def _editor(draft: Rubric) -> None:
         0.0,
         100.0,
         step=1.0,
-        key="pol_th_adapt",
+        key=keys.threshold("adapt"),
         on_change=_on_threshold,
         args=("adapt",),
     )
@@ -224,7 +226,7 @@ def _editor(draft: Rubric) -> None:
         with columns[index % 3]:
             _weight_input(
                 plain(section.title),
-                f"pol_sw_{section.id}",
+                keys.section_weight(section.id),
                 section.weight,
                 _on_section_weight,
                 section.id,
@@ -236,25 +238,25 @@ def _editor(draft: Rubric) -> None:
                 if question.section == section.id:
                     _weight_input(
                         plain(question.prompt),
-                        f"pol_qw_{question.id}",
+                        keys.question_weight(question.id),
                         question.weight,
                         _on_question_weight,
                         question.id,
                     )
     st.subheader("When a verdict is final")
-    _seed("pol_finality", round(draft.finality.min_answered_share * 100))
+    _seed(keys.POLICY_FINALITY, round(draft.finality.min_answered_share * 100))
     st.slider(
         "Share of each section's question weight that must be answered (%)",
         0,
         100,
         step=5,
-        key="pol_finality",
+        key=keys.POLICY_FINALITY,
         on_change=_on_finality,
         help="Below it the verdict is provisional, unless no open answer could change it.",
     )
     st.subheader("Conditions of adoption (each caps the verdict at Adapt)")
     for condition in draft.conditions:
-        key = f"pol_cond_{condition.id}"
+        key = keys.condition_switch(condition.id)
         _seed(key, condition.enabled)
         st.toggle(
             plain(condition.title),
@@ -265,7 +267,7 @@ def _editor(draft: Rubric) -> None:
         )
     st.subheader("Hard rules")
     for rule in draft.hard_rules:
-        key = f"pol_rule_{rule.id}"
+        key = keys.rule_switch(rule.id)
         _seed(key, rule.enabled)
         st.toggle(
             f"{plain(rule.title)} (caps at {rule.cap})",
@@ -278,7 +280,7 @@ def _editor(draft: Rubric) -> None:
 
 def _preview(edited: Rubric | None) -> None:
     st.subheader("Preview for the open assessment")
-    current = state.policy()
+    current = state.rubric()
     usable, _ = state.current_answers(current)
     try:
         before = score(current, usable)
@@ -373,8 +375,8 @@ def _dry_run(edited: Rubric) -> None:
     db = state.store()
     total = db.count_assessments()
     st.caption(
-        f"Scores all {total} saved assessments under the draft and compares with their current "
-        "verdicts. Nothing is written."
+        f"Scores {'the' if total == 1 else 'all'} {quantity(total, 'saved assessment')} under the "
+        "draft and compares with the current verdicts. Nothing is written."
     )
     if st.button("Run the dry run", key="pol_dry_run", disabled=total == 0):
         bar = st.progress(0.0, text="Re-scoring…")
@@ -413,7 +415,7 @@ def _dry_run(edited: Rubric) -> None:
 
 def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None:
     st.subheader("Publish")
-    if error := st.session_state.get("aa_publish_error"):
+    if error := st.session_state.get(keys.PUBLISH_ERROR):
         st.error(plain(error), icon=":material/sync_problem:")
     st.download_button(
         f"Download the draft (YAML, version {plain(edited.version)})",
@@ -424,10 +426,13 @@ def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None
     )
     admin = auth.is_admin()
     st.text_input(
-        "Change note", key="pol_note", placeholder="What changed and why", disabled=not admin
+        "Change note", key=keys.POLICY_NOTE, placeholder="What changed and why", disabled=not admin
     )
     st.checkbox(
-        "Make it active for new assessments", value=True, key="pol_activate", disabled=not admin
+        "Make it active for new assessments",
+        value=True,
+        key=keys.POLICY_ACTIVATE,
+        disabled=not admin,
     )
     st.button(
         f"Publish as {plain(edited.id)} v{plain(edited.version)}",
@@ -479,9 +484,9 @@ def _versions(active: PolicyVersion) -> None:
 
 
 def render() -> None:
+    """The Policy page: the draft's editor, preview, reference check, dry run and publish;
+    the published versions."""
     st.title("Policy")
-    if published := st.session_state.pop("aa_published", None):
-        st.success(plain(f"Published {published}."), icon=":material/check:")
     db = state.store()
     active = db.active_version()
     assert active is not None

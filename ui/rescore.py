@@ -6,21 +6,18 @@ import streamlit as st
 
 from scoring.policy import section_changes
 from ui import state
-from ui.common import callback, plain, run_page, verdict_badge
+from ui.common import callback, flash, plain, run_page, verdict_badge
 
 
 @callback
 def _move(pk: int) -> None:
     state.move_to_version(state.store().version(pk))
-    st.session_state["aa_rescore_flash"] = (
-        f"The assessment now uses {state.policy_version().label}."
-    )
+    flash(f"The assessment now uses {state.policy_version().label}.")
 
 
 def render() -> None:
+    """The Re-score page: the open assessment under another policy version, side by side."""
     st.title("Re-score under another policy version")
-    if flash := st.session_state.pop("aa_rescore_flash", None):
-        st.success(plain(flash))
     mine = state.policy_version()
     before = state.current_result()
     if before is None:

@@ -1,6 +1,7 @@
 """Typed access to the session and the database: the open assessment and its policy.
 
-Everything a person entered lives under keys that no widget owns (``aa_*``);
+Everything a person entered lives under keys that no widget owns (``aa_*``, listed with
+what each holds in :mod:`ui.keys`);
 widgets are seeded from here and write back in their callbacks, which also save
 the assessment (so a closed tab loses at most the last click). Streamlit drops a
 widget's own state when the widget is not drawn on a run, so this is what makes
@@ -22,7 +23,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import streamlit as st
 
@@ -36,20 +37,38 @@ from advisor.storage import (
     database_error,
     database_url,
 )
-from scoring import Answers, Rubric, ScoreResult, load_rubric, score, usable_answers
+from scoring import (
+    Answers,
+    Rubric,
+    ScoreResult,
+    load_rubric,
+    score,
+    usable_answers,
+    visible_questions,
+)
 from scoring.answers import EXTRA_KEYS
+from scoring.engine import answered_questions
 from scoring.errors import NotEnoughAnswers, Problem
+from scoring.limits import DEFAULT_TITLE
+from scoring.models import UNKNOWN
 from scoring.rubrics import default_rubric_path
+from ui import keys
+from ui.common import flash
+from ui.keys import (
+    ANSWERS,
+    ASSESSMENT_ID,
+    CONFLICT,
+    EXTRA,
+    FAILED_THIS_RUN,
+    NOTES,
+    POLICY_VERSION,
+    REVISION,
+    RUBRIC,
+    STEP,
+    TITLE,
+    UNSAVED,
+)
 
-ID, REVISION = "aa_id", "aa_revision"
-ANSWERS, NOTES, TITLE, STEP = "aa_answers", "aa_notes", "aa_title", "aa_step"
-POLICY, VERSION, CONFLICT = "aa_policy", "aa_policy_version", "aa_conflict"
-EXTRA = "aa_extra"  # options, cost figures, current process, labour (answers-file blocks)
-WIDGET_PREFIXES = ("answer__", "note__", "unknown__", "title_input")
-# Why the session's latest changes are not in the database (kept until a save succeeds).
-UNSAVED = "aa_unsaved_reason"
-# A database failure seen during this run (cleared when the run starts, in app.py).
-FAILED_THIS_RUN = "aa_db_failed_this_run"
 OFFLINE_PK = -1  # the pk of the stand-in version used before the database could be opened
 
 
@@ -110,17 +129,18 @@ def database_problem() -> str | None:
 
 
 def unsaved() -> bool:
+    """Whether the session holds changes the database does not."""
     return bool(st.session_state.get(UNSAVED))
 
 
 def _pristine() -> bool:
     """Nothing entered in this session yet."""
     return (
-        st.session_state.get(ID) is None
+        st.session_state.get(ASSESSMENT_ID) is None
         and not answers()
         and not notes()
         and not extra()
-        and title() == "Untitled assessment"
+        and title() == DEFAULT_TITLE
     )
 
 
@@ -129,32 +149,33 @@ def init() -> None:
     ss = st.session_state
     ss.setdefault(ANSWERS, {})
     ss.setdefault(NOTES, {})
-    ss.setdefault(TITLE, "Untitled assessment")
+    ss.setdefault(TITLE, DEFAULT_TITLE)
     ss.setdefault(STEP, 0)
-    ss.setdefault(ID, None)
+    ss.setdefault(ASSESSMENT_ID, None)
     ss.setdefault(EXTRA, {})
     wanted = st.query_params.get("a")
     # A link is opened into an untouched session only: answers typed while the database
     # was down are never replaced by the saved ones when it comes back.
-    if wanted and wanted != ss[ID] and _pristine():
+    if wanted and wanted != ss[ASSESSMENT_ID] and _pristine():
         try:
             open_assessment(store().assessment(wanted))
         except NotFound:
             st.query_params.pop("a", None)
-            ss["aa_flash"] = (
-                f"No saved assessment {wanted!r} (it may have been deleted); a new one is open."
+            flash(
+                f"No saved assessment {wanted!r} (it may have been deleted); a new one is open.",
+                "warning",
             )
         except DatabaseUnavailable as exc:
             record_failure(exc)
-    if VERSION not in ss or policy_version().pk == OFFLINE_PK:
+    if POLICY_VERSION not in ss or policy_version().pk == OFFLINE_PK:
         try:
-            if VERSION not in ss:
+            if POLICY_VERSION not in ss:
                 use_version(_active_version())
             else:
                 _stored_version(store())  # the database may be back
         except DatabaseUnavailable as exc:
             record_failure(exc)
-            if VERSION not in ss:
+            if POLICY_VERSION not in ss:
                 use_version(_shipped_version())
     if unsaved():
         save()  # the database may be back: try again what could not be saved
@@ -224,21 +245,25 @@ def _active_version() -> PolicyVersion:
 
 
 def answers() -> dict[str, Any]:
+    """Every answer given in this session, by question id (some may not fit the policy)."""
     result: dict[str, Any] = st.session_state[ANSWERS]
     return result
 
 
 def notes() -> dict[str, str]:
+    """The notes by question id."""
     result: dict[str, str] = st.session_state[NOTES]
     return result
 
 
 def extra() -> dict[str, Any]:
+    """The answers file's other blocks: options, cost figures, labour, currency …"""
     result: dict[str, Any] = st.session_state[EXTRA]
     return result
 
 
 def set_extra(key: str, value: Any) -> None:
+    """Set one block of :func:`extra` (an empty one is removed) and save."""
     if value in (None, [], {}):
         extra().pop(key, None)
     else:
@@ -247,48 +272,91 @@ def set_extra(key: str, value: Any) -> None:
 
 
 def title() -> str:
+    """The open assessment's title."""
     return str(st.session_state[TITLE])
 
 
 def assessment_id() -> str | None:
-    value = st.session_state.get(ID)
+    """The open assessment's id; None until its first answer saves it."""
+    value = st.session_state.get(ASSESSMENT_ID)
     return str(value) if value else None
 
 
+def rubric() -> Rubric:
+    """The rubric of the open assessment's policy version (:func:`policy_version`)."""
+    found: Rubric = st.session_state[RUBRIC]
+    return found
+
+
 def policy() -> Rubric:
-    rubric: Rubric = st.session_state[POLICY]
-    return rubric
+    """Deprecated name of :func:`rubric`, kept only until ui/report.py moves to it."""
+    return rubric()
 
 
 def policy_version() -> PolicyVersion:
-    version: PolicyVersion = st.session_state[VERSION]
+    """The policy version the open assessment is scored under."""
+    version: PolicyVersion = st.session_state[POLICY_VERSION]
     return version
 
 
 def conflict() -> Assessment | None:
+    """The other session's save this session's last save ran into, or None."""
     found: Assessment | None = st.session_state.get(CONFLICT)
     return found
 
 
-def current_answers(rubric: Rubric | None = None) -> tuple[Answers, list[Problem]]:
-    """The answers that fit the policy, as scoring sees them, and those set aside."""
-    return usable_answers(rubric or policy(), title(), answers(), notes(), extra())
+def current_answers(under: Rubric | None = None) -> tuple[Answers, list[Problem]]:
+    """The answers that fit the rubric (the session's, or ``under``), as scoring sees them,
+    and those set aside."""
+    return usable_answers(under or rubric(), title(), answers(), notes(), extra())
 
 
-def current_result(rubric: Rubric | None = None) -> ScoreResult | None:
+def current_result(under: Rubric | None = None) -> ScoreResult | None:
     """The score for the current answers (with options: the best adoption option's, as in
     the report), or None while nothing weighted is answered."""
-    from scoring.options import headline_answers
-
-    usable, _ = current_answers(rubric)
-    scored, _, _ = headline_answers(rubric or policy(), usable)
+    used = under or rubric()
     try:
-        return score(rubric or policy(), scored)
+        return score(used, scored_answers(used, current_answers(used)[0]))
     except NotEnoughAnswers:
         return None
 
 
+def scored_answers(used: Rubric, usable: Answers) -> Answers:
+    """The answers the headline verdict is scored on: with options compared, the best
+    adoption option's (shared answers, then the option's own), else ``usable`` itself."""
+    from scoring.options import headline_answers
+
+    scored, _, _ = headline_answers(used, usable)
+    return scored
+
+
+class Progress(NamedTuple):
+    """How much of what is shown is answered, counted the one way every page and export
+    counts (``scoring.engine.answered_questions`` on the answers the verdict is scored on),
+    so the Assess page, the Assessments list and the report give the same figures."""
+
+    shown: list[str]
+    """The questions shown, in rubric order."""
+    answered: set[str]
+    """Those answered: a real answer or "not applicable"."""
+    unknown: set[str]
+    """Those answered "don't know" (still open)."""
+
+
+def progress(used: Rubric, usable: Answers) -> Progress:
+    """How far the answers ``usable`` (from :func:`current_answers` or a saved assessment's
+    usable answers) are, under ``used``."""
+    values = scored_answers(used, usable).answers
+    shown = visible_questions(used, values)
+    return Progress(
+        shown=shown,
+        answered=set(answered_questions(used, values)),
+        unknown={q for q in shown if values.get(q) == UNKNOWN},
+    )
+
+
 def rubric_files() -> list[Path]:
+    """The rubric files a policy draft can start from (``ADVISOR_RUBRIC_DIR`` or rubric/)."""
     from scoring.rubrics import rubric_dir
 
     folder = rubric_dir()
@@ -299,14 +367,15 @@ def rubric_files() -> list[Path]:
 
 
 def use_version(version: PolicyVersion) -> None:
-    st.session_state[VERSION] = version
-    st.session_state[POLICY] = version.rubric()
+    """Score the open assessment under ``version`` from now on (not saved)."""
+    st.session_state[POLICY_VERSION] = version
+    st.session_state[RUBRIC] = version.rubric()
 
 
 def open_assessment(item: Assessment) -> None:
     """Show a saved assessment in this session (and in the URL)."""
     ss = st.session_state
-    ss[ID], ss[REVISION] = item.id, item.revision
+    ss[ASSESSMENT_ID], ss[REVISION] = item.id, item.revision
     ss[ANSWERS], ss[NOTES], ss[TITLE] = dict(item.answers), dict(item.notes), item.title
     ss[EXTRA] = dict(item.extra)
     ss[STEP] = 0
@@ -317,11 +386,13 @@ def open_assessment(item: Assessment) -> None:
 
 
 def new_assessment() -> None:
+    """Start an empty assessment under the active policy version (saved with its first
+    answer)."""
     ss = st.session_state
-    for key in (ID, REVISION, CONFLICT):
+    for key in (ASSESSMENT_ID, REVISION, CONFLICT):
         ss.pop(key, None)
-    ss[ID] = None
-    ss[ANSWERS], ss[NOTES], ss[TITLE], ss[STEP] = {}, {}, "Untitled assessment", 0
+    ss[ASSESSMENT_ID] = None
+    ss[ANSWERS], ss[NOTES], ss[TITLE], ss[STEP] = {}, {}, DEFAULT_TITLE, 0
     ss[EXTRA] = {}
     try:
         use_version(_active_version())
@@ -333,6 +404,8 @@ def new_assessment() -> None:
 
 
 def set_answer(question_id: str, value: Any) -> None:
+    """Keep ``value`` as the answer to a question (None or an empty list removes it) and
+    save."""
     if value is None or value == []:
         answers().pop(question_id, None)
     else:
@@ -341,6 +414,7 @@ def set_answer(question_id: str, value: Any) -> None:
 
 
 def set_note(question_id: str, text: str) -> None:
+    """Keep the note on a question (blank removes it) and save."""
     if text.strip():
         notes()[question_id] = text
     else:
@@ -349,7 +423,8 @@ def set_note(question_id: str, text: str) -> None:
 
 
 def set_title(text: str) -> None:
-    st.session_state[TITLE] = text.strip() or "Untitled assessment"
+    """Rename the open assessment (blank: the default title) and save."""
+    st.session_state[TITLE] = text.strip() or DEFAULT_TITLE
     save()
 
 
@@ -392,19 +467,19 @@ def _save(overwrite: bool) -> None:
         return  # an assessment is created with its first answer
     db = store()
     _stored_version(db)
-    if ss.get(ID) is None:
+    if ss.get(ASSESSMENT_ID) is None:
         item = db.create_assessment(
             title(), dict(answers()), dict(notes()), policy_version(), dict(extra())
         )
-        ss[ID], ss[REVISION] = item.id, item.revision
+        ss[ASSESSMENT_ID], ss[REVISION] = item.id, item.revision
         st.query_params["a"] = item.id
         return
     expected = ss[REVISION]
     if overwrite:
-        expected = db.assessment(ss[ID]).revision
+        expected = db.assessment(ss[ASSESSMENT_ID]).revision
     try:
         item = db.save_assessment(
-            ss[ID],
+            ss[ASSESSMENT_ID],
             expected_revision=expected,
             title=title(),
             answers=dict(answers()),
@@ -441,11 +516,15 @@ def activate_policy(pk: int) -> None:
 
 
 def move_to_version(version: PolicyVersion) -> None:
+    """Score the open assessment under ``version`` and save it so."""
     use_version(version)
     save()
 
 
 def forget_widgets() -> None:
+    """Forget the Assess and Options & costs widgets' own state, so each is seeded again from
+    the session's answers (after loading another assessment or an answers file)."""
+    prefixes = (*keys.ASSESS_WIDGETS, *keys.OPTION_WIDGETS)
     for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(WIDGET_PREFIXES):
+        if isinstance(key, str) and key.startswith(prefixes):
             del st.session_state[key]
