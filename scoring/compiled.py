@@ -30,6 +30,7 @@ from .models import (
     AnyQuestion,
     Clause,
     Condition,
+    Output,
     Rubric,
     Thresholds,
     Verdict,
@@ -41,7 +42,9 @@ __all__ = [
     "CompiledQuestion",
     "CompiledRubric",
     "Evaluation",
+    "PolicyStamp",
     "RangeFinding",
+    "answer_key",
     "compile_rubric",
     "verdict_for_score",
 ]
@@ -132,6 +135,15 @@ def _compile_condition(condition: Condition, by_id: Mapping[str, AnyQuestion]) -
     return ("all" if every else "any", children, _group_test(children, every))
 
 
+def _question_clauses(node: _Node) -> tuple[tuple[str, _Test], ...]:
+    """Every question clause in a compiled condition, in the order written."""
+    if node[0] == "q":
+        return ((node[1], node[-1]),)
+    if node[0] == "v":
+        return ()
+    return tuple(clause for child in node[1] for clause in _question_clauses(child))
+
+
 def _is_open(value: AnswerValue | None) -> bool:
     return value is None or value == UNKNOWN
 
@@ -185,6 +197,19 @@ class Evaluation:
     #: Section id -> (weighted sum of x, sum of weights) over counted questions with a
     #: weight above 0: the section's score is their ratio.
     section_sums: dict[str, tuple[float, float]]
+    #: Section id -> (questions shown, questions answered), for sections with one shown.
+    counts: dict[str, tuple[int, int]]
+    #: Shown questions answered "don't know".
+    unknown: int
+
+
+class PolicyStamp(Output):
+    """Which policy scored a result: the rubric's id, title, version and content hash."""
+
+    id: str
+    title: str
+    version: str
+    sha256: str
 
 
 class AnswerText(NamedTuple):
@@ -226,6 +251,8 @@ class CompiledRubric:
         self.section_weights: tuple[tuple[str, float], ...] = tuple(
             (s.id, s.weight) for s in rubric.sections
         )
+        #: Section id -> its weight.
+        self.section_weight: dict[str, float] = dict(self.section_weights)
         #: Section id -> its questions, in rubric order.
         self.section_questions: dict[str, tuple[CompiledQuestion, ...]] = {
             s.id: tuple(q for q in self.questions if q.section == s.id) for s in rubric.sections
@@ -278,6 +305,7 @@ class CompiledRubric:
             for q in self.questions
         )
         self._labels: dict[tuple[str, Hashable], AnswerText] = {}
+        self._clauses: dict[int, tuple[tuple[str, _Test], ...]] = {}
 
     # --- the evaluation -------------------------------------------------------------------
 
@@ -294,11 +322,12 @@ class CompiledRubric:
         counted: dict[str, float] = {}
         answered: set[str] = set()
         # Per section, by position: shown weight, answered weight, sum of weight × x and of
-        # weight over counted questions, and whether any question is shown.
+        # weight over counted questions, shown questions and answered ones.
         count = len(self.section_weights)
         shown_weight, answered_weight = [0.0] * count, [0.0] * count
         weighted_x, counted_weight = [0.0] * count, [0.0] * count
-        seen = [False] * count
+        shown_count, answered_count = [0] * count, [0] * count
+        unknown = 0
         get = values.get
         for qid, section, weight, controller, reveal, score_of, picks_any in self._plan:
             if controller is not None:
@@ -312,12 +341,16 @@ class CompiledRubric:
                     shown[qid] = False
                     continue
             shown[qid] = True
-            seen[section] = True
+            shown_count[section] += 1
             shown_weight[section] += weight
             value = get(qid)
-            if value is None or value == UNKNOWN:
+            if value is None:
+                continue
+            if value == UNKNOWN:
+                unknown += 1
                 continue
             answered.add(qid)
+            answered_count[section] += 1
             answered_weight[section] += weight
             x = score_of(value)
             if x is None:
@@ -327,12 +360,14 @@ class CompiledRubric:
                 weighted_x[section] += weight * x
                 counted_weight[section] += weight
         coverage: dict[str, float] = {}
+        counts: dict[str, tuple[int, int]] = {}
         section_sums: dict[str, tuple[float, float]] = {}
         provisional = False
         total = weight = 0.0
         for index, (section_id, section_weight) in enumerate(self.section_weights):
             share = 1.0
-            if seen[index]:
+            if shown_count[index]:
+                counts[section_id] = (shown_count[index], answered_count[index])
                 whole = shown_weight[index]
                 share = coverage[section_id] = answered_weight[index] / whole if whole > 0 else 1.0
             if section_weight > 0 and share < self.min_answered_share:
@@ -357,6 +392,8 @@ class CompiledRubric:
                 answered,
                 coverage,
                 section_sums,
+                counts,
+                unknown,
             )
         overall = round(total / weight, 1)
         score_verdict = verdict_for_score(overall, self.thresholds)
@@ -387,6 +424,8 @@ class CompiledRubric:
             answered,
             coverage,
             section_sums,
+            counts,
+            unknown,
         )
 
     def _settle_advice(
@@ -429,15 +468,12 @@ class CompiledRubric:
     def because(
         self, node: _Node, values: Mapping[str, AnswerValue], shown: Mapping[str, bool]
     ) -> list[str]:
-        """The questions whose answers make a holding condition true: the PM's "because"."""
-        kind = node[0]
-        if kind == "q":
-            return [node[1]] if self.holds(node, values, shown) else []
-        if kind == "v":
-            return []
-        return list(
-            dict.fromkeys(q for child in node[1] for q in self.because(child, values, shown))
-        )
+        """The questions whose answers make a holding condition true: the PM's "because"
+        (each question clause that holds, in the order written, each question once)."""
+        clauses = self._clauses.get(id(node))
+        if clauses is None:  # the nodes live as long as this object, so their ids stay theirs
+            clauses = self._clauses[id(node)] = _question_clauses(node)
+        return list(dict.fromkeys(qid for qid, test in clauses if test(values, shown, None)))
 
     def question_score(self, question_id: str, value: AnswerValue) -> float | None:
         """The score x of one answer (None for "not applicable")."""
@@ -453,7 +489,7 @@ class CompiledRubric:
         shipped ``cost_profile`` → ``mostly_recurring``) never matches, so its step is not
         listed, and a band's ``next_step`` is never listed. Matching the chosen ids instead
         would list both, and change existing reports."""
-        key = (question_id, tuple(value) if isinstance(value, list) else value)
+        key = (question_id, answer_key(value))
         found = self._labels.get(key)
         if found is None:
             question = self.by_id[question_id].question
@@ -480,29 +516,22 @@ class CompiledRubric:
     def could_be_shown(self, values: Mapping[str, AnswerValue]) -> dict[str, bool]:
         """Question id -> shown for some answers to the open questions: its ``show_if``
         question could be shown and is open or answered with one of ``any_of``."""
-        possible: dict[str, bool] = {}
-        for q in self.questions:
-            controller = q.controller
-            if controller is None:
-                possible[q.id] = True
-                continue
-            controlling = values.get(controller)
-            possible[q.id] = possible.get(controller, False) and (
-                _is_open(controlling)
-                or self.by_id[controller].question.picks_any(controlling, q.reveal)  # type: ignore[arg-type]
-            )
-        return possible
+        possible = _CouldBeShown(self, values)
+        return {q.id: possible[q.id] for q in self.questions}
 
     def open_questions(self, values: Mapping[str, AnswerValue]) -> list[str]:
         """Questions without a real answer that could be shown for some answers to the
         others and can change the verdict (a weight above 0, or read by a rule)."""
-        possible = self.could_be_shown(values)
+        return self._open_questions(values, _CouldBeShown(self, values))
+
+    def _open_questions(
+        self, values: Mapping[str, AnswerValue], possible: _CouldBeShown
+    ) -> list[str]:
+        decisive = self.decisive
         return [
             q.id
             for q in self.questions
-            if _is_open(values.get(q.id))
-            and possible[q.id]
-            and (q.weight > 0 or q.id in self.decisive)
+            if _is_open(values.get(q.id)) and (q.weight > 0 or q.id in decisive) and possible[q.id]
         ]
 
     # --- verdict range --------------------------------------------------------------------
@@ -517,7 +546,8 @@ class CompiledRubric:
         completion, so enumeration stops once completions reach both its ends, and a bound
         of one verdict is already exact."""
         evaluation = evaluation or self.evaluate(values)
-        opened = self.open_questions(values)
+        possible = _CouldBeShown(self, values)
+        opened = self._open_questions(values, possible)
         verdict = evaluation.verdict
         assert verdict is not None
         if not opened:
@@ -529,10 +559,10 @@ class CompiledRubric:
             options = self.by_id[question_id].question.completion_answers(limit)
             combinations *= limit + 1 if options is None else len(options)
             if options is None or combinations > limit:
-                best, worst = self.range_bound(values, opened, evaluation.shown)
+                best, worst = self._range_bound(values, opened, evaluation.shown, possible)
                 return RangeFinding(best, worst, False, opened)
             choices.append(options)
-        bound_best, bound_worst = self.range_bound(values, opened, evaluation.shown)
+        bound_best, bound_worst = self._range_bound(values, opened, evaluation.shown, possible)
         if bound_best is bound_worst:
             return RangeFinding(bound_best, bound_worst, True, opened)
         best_rank, worst_rank = -1, _RECOMMEND + 1
@@ -586,7 +616,15 @@ class CompiledRubric:
         are. ``certain`` is what is shown whatever they are (the evaluation's ``shown``)."""
         if certain is None:
             certain = self.shown(values)
-        possible = self.could_be_shown(values)
+        return self._range_bound(values, opened, certain, _CouldBeShown(self, values))
+
+    def _range_bound(
+        self,
+        values: Mapping[str, AnswerValue],
+        opened: Sequence[str],
+        certain: Mapping[str, bool],
+        possible: Mapping[str, bool],
+    ) -> tuple[Verdict, Verdict]:
         open_set = set(opened)
         # section -> (lowest x, highest x, weight, counts whatever the open answers are)
         extremes: dict[str, list[tuple[float, float, float, bool]]] = {}
@@ -609,8 +647,7 @@ class CompiledRubric:
             else:
                 continue
             extremes.setdefault(q.section, []).append((low, high, q.weight, mandatory))
-        upper = self._bound_overall(extremes, high=True)
-        lower = self._bound_overall(extremes, high=False)
+        upper, lower = self._bound_overall(extremes)
         best = verdict_for_score(upper, self.thresholds) if upper is not None else Verdict.RECOMMEND
         worst = verdict_for_score(lower, self.thresholds) if lower is not None else Verdict.AVOID
         best_rank, worst_rank = best.rank, worst.rank
@@ -678,37 +715,52 @@ class CompiledRubric:
             if not node[3].picks_any(value, node[2]):
                 return False
             return True if certain.get(qid, False) else None
-        states = [self._tri(child, values, open_set, certain, possible, rank) for child in node[1]]
-        if kind == "all":
-            if any(s is False for s in states):
-                return False
-            return True if all(s is True for s in states) else None
-        if any(s is True for s in states):
-            return True
-        return False if all(s is False for s in states) else None
+        # "all": False as soon as a part is False, True when every part is; "any": True as
+        # soon as a part is True, False when every part is; else undecided.
+        every = kind == "all"
+        decided = True
+        for child in node[1]:
+            state = self._tri(child, values, open_set, certain, possible, rank)
+            if state is (not every):
+                return state
+            if state is None:
+                decided = False
+        return every if decided else None
 
     def _bound_overall(
-        self, extremes: Mapping[str, list[tuple[float, float, float, bool]]], high: bool
-    ) -> float | None:
-        mandatory_sections: list[tuple[float, float]] = []
-        optional_sections: list[tuple[float, float]] = []
-        for section_id, section_weight in self.section_weights:
-            items = extremes.get(section_id, [])
-            if section_weight == 0 or not items:
-                continue
-            section_value = _greedy_mean(
-                [(top if high else low, w) for low, top, w, m in items if m],
-                [(top if high else low, w) for low, top, w, m in items if not m],
-                high,
-            )
-            if section_value is None:
-                continue
-            target = mandatory_sections if any(m for *_, m in items) else optional_sections
-            target.append((section_value, section_weight))
-        result = _greedy_mean(mandatory_sections, optional_sections, high)
-        return None if result is None else round(result, 1)
+        self, extremes: Mapping[str, list[tuple[float, float, float, bool]]]
+    ) -> tuple[float | None, float | None]:
+        """The highest and the lowest overall score the items allow (see :meth:`range_bound`)."""
+        found = []
+        for high in (True, False):
+            mandatory_sections: list[tuple[float, float]] = []
+            optional_sections: list[tuple[float, float]] = []
+            for section_id, section_weight in self.section_weights:
+                items = extremes.get(section_id)
+                if section_weight == 0 or not items:
+                    continue
+                section_value = _greedy_mean(
+                    [(top if high else low, w) for low, top, w, m in items if m],
+                    [(top if high else low, w) for low, top, w, m in items if not m],
+                    high,
+                )
+                if section_value is None:
+                    continue
+                target = mandatory_sections if any(m for *_, m in items) else optional_sections
+                target.append((section_value, section_weight))
+            result = _greedy_mean(mandatory_sections, optional_sections, high)
+            found.append(None if result is None else round(result, 1))
+        return found[0], found[1]
 
     # --- the policy stamp -----------------------------------------------------------------
+
+    @cached_property
+    def stamp(self) -> PolicyStamp:
+        """The rubric's id, title, version and :attr:`sha256`: which policy scored a result."""
+        rubric = self.rubric
+        return PolicyStamp(
+            id=rubric.id, title=rubric.title, version=rubric.version, sha256=self.sha256
+        )
 
     @cached_property
     def sha256(self) -> str:
@@ -721,6 +773,40 @@ class CompiledRubric:
             ensure_ascii=False,
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class _CouldBeShown(dict[str, bool]):
+    """Question id -> shown for some answers to the open questions (see
+    :meth:`CompiledRubric.could_be_shown`), worked out for a question when first asked."""
+
+    def __init__(self, compiled: CompiledRubric, values: Mapping[str, AnswerValue]) -> None:
+        super().__init__()
+        self._compiled = compiled
+        self._answers = values
+
+    def __missing__(self, question_id: str) -> bool:
+        q = self._compiled.by_id[question_id]
+        controller = q.controller
+        if controller is None:
+            found = True
+        else:
+            controlling = self._answers.get(controller)
+            found = (
+                _is_open(controlling)
+                or self._compiled.by_id[controller].question.picks_any(controlling, q.reveal)  # type: ignore[arg-type]
+            ) and self[controller]
+        self[question_id] = found
+        return found
+
+
+def answer_key(value: AnswerValue) -> Hashable:
+    """An answer as a dictionary key that tells apart every answer whose label differs: a
+    list as a tuple, a float by its text (``-0.0`` is written "-0")."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, float):
+        return ("float", repr(value))
+    return value
 
 
 def _never(value: AnswerValue, ids: frozenset[str]) -> bool:

@@ -29,19 +29,23 @@ the compiled rubric's (:mod:`scoring.compiled`); this module explains it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from .answers import Answers
 from .compiled import (
     EXACT_RANGE_LIMIT,
+    AnswerText,
     CompiledRubric,
     Evaluation,
+    PolicyStamp,
+    answer_key,
     compile_rubric,
     verdict_for_score,
 )
 from .errors import NotEnoughAnswers
-from .models import UNKNOWN, AnswerValue, HardRule, Output, Rubric, Strategy, Verdict
+from .models import AnswerValue, HardRule, Output, Rubric, Strategy, Verdict
 
 __all__ = [
     "EXACT_RANGE_LIMIT",
@@ -163,15 +167,6 @@ class AdaptationAdvice(Output):
     because: list[str]
 
 
-class PolicyStamp(Output):
-    """Which policy scored a result: the rubric's id, title, version and content hash."""
-
-    id: str
-    title: str
-    version: str
-    sha256: str
-
-
 class ScoreResult(Output):
     """Everything ``score()`` says about one assessment: the verdict and what decided it,
     the score and its parts, conditions, the verdict range, next steps and advice."""
@@ -235,8 +230,7 @@ def policy_stamp(rubric: Rubric) -> PolicyStamp:
     dump, defaults included) are re-stamped by migration 0004 and recognised on import.
     The hash is computed once per rubric object (see :func:`compile_rubric`).
     """
-    digest = compile_rubric(rubric).sha256
-    return PolicyStamp(id=rubric.id, title=rubric.title, version=rubric.version, sha256=digest)
+    return compile_rubric(rubric).stamp
 
 
 # --- the public entry point ---------------------------------------------------------------
@@ -271,12 +265,12 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
                 f"{controller.question!r} is one of {', '.join(controller.any_of)}"
             )
 
-    contributions = _contributions(compiled, values, evaluation)
-    sections = _section_results(compiled, evaluation, contributions)
+    contributions, texts = _contributions(compiled, values, evaluation)
+    sections, completeness = _tally(compiled, values, evaluation, contributions)
     score_rank = score_verdict.rank
     rules = [rubric.hard_rules[i] for i in evaluation.rules]
     applied = [
-        RuleApplied(
+        RuleApplied.trusted(
             id=rule.id,
             title=rule.title,
             cap=Verdict(rule.cap),
@@ -291,22 +285,22 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     drivers_against = [c for c in reversed(ordered) if c.points < 0][:DRIVER_COUNT]
 
     adaptation = _adaptation(compiled, values, evaluation)
-    conditions = _conditions(compiled, values, evaluation, contributions, adaptation)
+    conditions = _conditions(compiled, values, evaluation, contributions, texts, adaptation)
     found = compiled.verdict_range(values, evaluation)
-    verdict_range = VerdictRange(
+    verdict_range = VerdictRange.trusted(
         best=found.best, worst=found.worst, exact=found.exact, open_questions=found.open_questions
     )
     # Too little answered makes a verdict provisional, unless no answer to the open
     # questions could change it (a gate that holds whatever they are, for example).
     settled = found.best is found.worst
     status = "provisional" if evaluation.provisional and not settled else "final"
-    next_steps = _next_steps(compiled, rules, contributions, values, verdict)
+    next_steps = _next_steps(compiled, rules, contributions, texts, verdict)
     if status == "provisional":
         # The verdict's own steps (a pilot, say) would read as a decision already taken.
         verdict_steps = set(getattr(rubric.next_steps, verdict.value))
         next_steps = [PROVISIONAL_STEP, *(s for s in next_steps if s not in verdict_steps)]
 
-    return ScoreResult(
+    return ScoreResult.trusted(
         status=status,
         verdict=verdict,
         score_verdict=score_verdict,
@@ -327,110 +321,132 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
         drivers_against=drivers_against,
         rules_applied=applied,
         conditions=conditions,
-        completeness=_completeness(compiled, values, evaluation),
+        completeness=completeness,
         verdict_range=verdict_range,
         next_steps=next_steps,
         adaptation=adaptation,
-        policy=policy_stamp(rubric),
+        policy=compiled.stamp,
         warnings=warnings,
     )
 
 
 def _contributions(
     compiled: CompiledRubric, values: Mapping[str, AnswerValue], evaluation: Evaluation
-) -> list[Contribution]:
+) -> tuple[list[Contribution], dict[str, AnswerText]]:
+    """Each counted answer's contribution, in rubric order, and what the report says about
+    each counted answer (its label, risk notes and next steps)."""
     sums = evaluation.section_sums
-    section_weight = dict(compiled.section_weights)
+    section_weight = compiled.section_weight
     total_weight = sum(w for sid, w in compiled.section_weights if sid in sums and w > 0)
     out = []
+    texts: dict[str, AnswerText] = {}
     counted = evaluation.counted
+    memo = _CONTRIBUTIONS.get(compiled)
+    if memo is None or len(memo) > _MAX_REMEMBERED_CONTRIBUTIONS:
+        memo = _CONTRIBUTIONS[compiled] = {}
     for cq in compiled.questions:
-        x = counted.get(cq.id)
+        qid = cq.id
+        x = counted.get(qid)
         if x is None:
             continue
-        if cq.section in sums and total_weight > 0:
-            share = (section_weight[cq.section] / total_weight) * (cq.weight / sums[cq.section][1])
+        section = cq.section
+        if section in sums and total_weight > 0:
+            share = (section_weight[section] / total_weight) * (cq.weight / sums[section][1])
         else:
             share = 0.0
-        answer, risk, _ = compiled.answer_text(cq.id, values[cq.id])
-        out.append(
-            Contribution.trusted(
-                question=cq.id,
-                section=cq.section,
+        value = values[qid]
+        key = (qid, answer_key(value), share)
+        found = memo.get(key)
+        if found is None:
+            text = compiled.answer_text(qid, value)
+            contribution = Contribution.trusted(
+                question=qid,
+                section=section,
                 prompt=cq.question.prompt,
-                answer=answer,
+                answer=text.label,
                 score=x,
                 share=round(share, 4),
                 points=round(share * (x - 50), 2),
-                risk=risk,
+                risk=text.risk,
             )
-        )
-    return out
+            found = memo[key] = (contribution, text)
+        out.append(found[0])
+        texts[qid] = found[1]
+    return out, texts
 
 
-def _section_results(
-    compiled: CompiledRubric, evaluation: Evaluation, contributions: Sequence[Contribution]
-) -> list[SectionScore]:
-    sums = evaluation.section_sums
+# Contributions by (question, answer, share) per compiled rubric: they are frozen, and the
+# assessments under one policy repeat the same few answers at the same shares.
+_CONTRIBUTIONS: weakref.WeakKeyDictionary[
+    CompiledRubric, dict[tuple[str, Hashable, float], tuple[Contribution, AnswerText]]
+] = weakref.WeakKeyDictionary()
+_MAX_REMEMBERED_CONTRIBUTIONS = 4096
+
+
+def _tally(
+    compiled: CompiledRubric,
+    values: Mapping[str, AnswerValue],
+    evaluation: Evaluation,
+    contributions: Sequence[Contribution],
+) -> tuple[list[SectionScore], Completeness]:
+    """Each section's score and counts, and how complete the answers are, in one pass."""
+    counts = evaluation.counts
     points: dict[str, float] = {}
     for c in contributions:
-        points[c.section] = points.get(c.section, 0) + c.points
-    out = []
+        points[c.section] = points.get(c.section, 0.0) + c.points
+    sums, coverage = evaluation.section_sums, evaluation.coverage
+    sections = []
+    shown_total = answered_total = 0
     for section in compiled.rubric.sections:
-        shown = [q.id for q in compiled.section_questions[section.id] if evaluation.shown[q.id]]
+        section_id = section.id
         section_score = None
-        if section.id in sums:
-            total, weight = sums[section.id]
+        if section_id in sums:
+            total, weight = sums[section_id]
             section_score = round(total / weight, 1)
-        out.append(
+        shown, answered = counts.get(section_id, (0, 0))
+        shown_total += shown
+        answered_total += answered
+        sections.append(
             SectionScore.trusted(
-                id=section.id,
+                id=section_id,
                 title=section.title,
                 weight=section.weight,
                 score=section_score,
-                answered=sum(1 for q in shown if q in evaluation.answered),
-                shown=len(shown),
-                coverage=round(evaluation.coverage.get(section.id, 1.0), 3),
-                points=round(points.get(section.id, 0.0), 2),
+                answered=answered,
+                shown=shown,
+                coverage=round(coverage.get(section_id, 1.0), 3),
+                points=round(points.get(section_id, 0.0), 2),
             )
         )
-    return out
-
-
-def _completeness(
-    compiled: CompiledRubric, values: Mapping[str, AnswerValue], evaluation: Evaluation
-) -> Completeness:
-    shown = [q for q, visible in evaluation.shown.items() if visible]
-    unknown = sum(1 for q in shown if values.get(q) == UNKNOWN)
-    answered = sum(1 for q in shown if q in evaluation.answered)
+    unknown = evaluation.unknown
     minimum = compiled.min_answered_share
-    return Completeness(
-        shown=len(shown),
-        answered=answered,
+    completeness = Completeness.trusted(
+        shown=shown_total,
+        answered=answered_total,
         unknown=unknown,
-        unanswered=len(shown) - answered - unknown,
-        fraction=round(answered / len(shown), 3) if shown else 0.0,
+        unanswered=shown_total - answered_total - unknown,
+        fraction=round(answered_total / shown_total, 3) if shown_total else 0.0,
         min_answered_share=minimum,
         sections_short=[
             section_id
             for section_id, weight in compiled.section_weights
-            if weight > 0 and evaluation.coverage.get(section_id, 1.0) < minimum
+            if weight > 0 and coverage.get(section_id, 1.0) < minimum
         ],
     )
+    return sections, completeness
 
 
 def _next_steps(
     compiled: CompiledRubric,
     rules: Sequence[HardRule],
     contributions: Sequence[Contribution],
-    values: Mapping[str, AnswerValue],
+    texts: Mapping[str, AnswerText],
     verdict: Verdict,
 ) -> list[str]:
     steps: list[str] = [r.next_step for r in rules if r.next_step]
     # Weakest answers first: their advice matters most for the decision.
     for contribution in sorted(contributions, key=lambda c: (c.points, c.question)):
-        question_id = contribution.question
-        steps.extend(compiled.answer_text(question_id, values[question_id]).next_steps)
+        steps.extend(texts[contribution.question].next_steps)
     steps.extend(getattr(compiled.rubric.next_steps, verdict.value))
     return list(dict.fromkeys(steps))
 
@@ -442,14 +458,14 @@ def _adaptation(
     if evaluation.advice is not None:
         rule = policy.rules[evaluation.advice]
         node = compiled.advice_nodes[evaluation.advice]
-        return AdaptationAdvice(
+        return AdaptationAdvice.trusted(
             strategy=rule.strategy,
             label=rule.strategy.label,
             rationale=rule.rationale,
             rule=rule.id,
             because=compiled.because(node, values, evaluation.shown),
         )
-    return AdaptationAdvice(
+    return AdaptationAdvice.trusted(
         strategy=policy.default_strategy,
         label=policy.default_strategy.label,
         rationale=policy.default_rationale,
@@ -473,6 +489,7 @@ def _conditions(
     values: Mapping[str, AnswerValue],
     evaluation: Evaluation,
     contributions: Sequence[Contribution],
+    texts: Mapping[str, AnswerText],
     adaptation: AdaptationAdvice,
 ) -> list[ConditionItem]:
     """What must be true before adoption: every adoption condition and every rule capping at
@@ -484,7 +501,7 @@ def _conditions(
     for index in evaluation.conditions:
         condition = rubric.conditions[index]
         out.append(
-            ConditionItem(
+            ConditionItem.trusted(
                 id=condition.id,
                 title=condition.title,
                 text=condition.text,
@@ -496,7 +513,7 @@ def _conditions(
         rule = rubric.hard_rules[index]
         if rule.cap == "adapt":
             out.append(
-                ConditionItem(
+                ConditionItem.trusted(
                     id=rule.id,
                     title=rule.title,
                     text=rule.next_step or rule.reason,
@@ -506,7 +523,7 @@ def _conditions(
             )
     if adaptation.strategy.cap is Verdict.ADAPT:
         out.append(
-            ConditionItem(
+            ConditionItem.trusted(
                 id=f"adaptation_{adaptation.strategy.value}",
                 title=adaptation.label,
                 text=f"{adaptation.label}: {adaptation.rationale}",
@@ -523,9 +540,9 @@ def _conditions(
         ][:SCORE_CONDITION_COUNT]
         for contribution in weak:
             question = by_id[contribution.question]
-            steps = compiled.answer_text(question.id, values[question.id]).next_steps
+            steps = texts[question.id].next_steps
             out.append(
-                ConditionItem(
+                ConditionItem.trusted(
                     id=f"improve_{question.id}",
                     title=question.prompt,
                     text=steps[0]
@@ -558,7 +575,7 @@ def _decision(
             f"the answers so far allow anything between {verdict_range.worst.label} "
             f"and {verdict_range.best.label}"
         )
-        return Decision(
+        return Decision.trusted(
             kind="provisional",
             ids=[],
             text=f"Provisional: too little is answered for a final verdict; {span}.",
@@ -573,7 +590,7 @@ def _decision(
             extra = f" The score ({value:g}) is below the Adapt line ({t.adapt:g}) as well."
         else:
             extra = f" The score alone ({value:g}) would give {score_verdict.label}."
-        return Decision(
+        return Decision.trusted(
             kind="rule", ids=[r.id for r in avoiding], text=f"Avoid because {because}.{extra}"
         )
     if (
@@ -581,14 +598,14 @@ def _decision(
         and adaptation.strategy is Strategy.KEEP_CURRENT
         and score_verdict is not Verdict.AVOID
     ):
-        return Decision(
+        return Decision.trusted(
             kind="adaptation",
             ids=[adaptation.rule or ""],
             text=f"Avoid: the advice is to keep the current process. {adaptation.rationale}",
         )
     if verdict is Verdict.AVOID:
         weakest = "; ".join(f"“{c.answer}”" for c in drivers_against[:3])
-        return Decision(
+        return Decision.trusted(
             kind="score",
             ids=[c.question for c in drivers_against[:3]],
             text=f"Avoid by score: {value:g} is below the Adapt line ({t.adapt:g}); the answers "
@@ -602,20 +619,20 @@ def _decision(
             else f" The score ({value:g}) is between the Adapt ({t.adapt:g}) and Recommend "
             f"({t.recommend:g}) lines."
         )
-        return Decision(
+        return Decision.trusted(
             kind="conditions",
             ids=[c.id for c in conditions],
             text=f"Adapt: adopt only once these conditions are met — {names}.{extra}",
         )
     if verdict is Verdict.ADAPT:
-        return Decision(
+        return Decision.trusted(
             kind="score",
             ids=[],
             text=f"Adapt by score: {value:g} is between the Adapt ({t.adapt:g}) and Recommend "
             f"({t.recommend:g}) lines.",
         )
     strongest = "; ".join(f"“{c.answer}”" for c in drivers_for[:3])
-    return Decision(
+    return Decision.trusted(
         kind="score",
         ids=[c.question for c in drivers_for[:3]],
         text=f"Recommend: the score ({value:g}) is at or above the Recommend line "
