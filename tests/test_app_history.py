@@ -69,3 +69,18 @@ def test_without_a_saved_assessment_the_page_says_where_to_start() -> None:
     at.switch_page("ui/history.py").run()
     assert not at.exception
     assert any("history starts with the first save" in i.value for i in at.info)
+
+
+def test_a_page_that_fails_while_loading_shows_a_friendly_message_not_a_traceback(
+    monkeypatch: Any,
+) -> None:
+    import scoring.history
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    # The page's own import fails, before any of its code runs.
+    monkeypatch.delattr(scoring.history, "answer_changes")
+    at.switch_page("ui/history.py").run()
+    assert not at.exception
+    assert any("Something went wrong on this page" in e.value for e in at.error)
+    assert any("ImportError" in e.value for e in at.error)

@@ -60,7 +60,9 @@ def main() -> None:
     navigation = st.navigation(_pages())
     run_page(_sidebar)
     run_page(database_banner)  # above the page, when the database cannot be used
-    navigation.run()
+    # Through run_page: an error while a page module loads (not only while it renders)
+    # reaches the person as a friendly message, never as a traceback.
+    run_page(navigation.run)
 
 
 if __name__ == "__main__":  # ``streamlit run ui/main.py``, as ``adoption-advisor app`` does
