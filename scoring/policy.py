@@ -19,6 +19,7 @@ __all__ = [
     "SectionChange",
     "apply_edits",
     "bump_version",
+    "policy_differences",
     "rubric_to_yaml",
     "section_changes",
 ]
@@ -135,3 +136,94 @@ def section_changes(before: ScoreResult, after: ScoreResult) -> list[SectionChan
             )
         )
     return changes
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
+def _named_changes(
+    kind: str, before: dict[str, Any], after: dict[str, Any], titles: dict[str, str]
+) -> list[str]:
+    """Added, removed, switched on/off and edited entries of one kind, by title."""
+    lines = []
+    for key in [k for k in after if k not in before]:
+        lines.append(f"{kind} added: {titles[key]}.")
+    for key in [k for k in before if k not in after]:
+        lines.append(f"{kind} removed: {titles[key]}.")
+    for key in [k for k in before if k in after and before[k] != after[k]]:
+        was, now = before[key], after[key]
+        if {**was, "enabled": True} == {**now, "enabled": True}:
+            state = "switched on" if now.get("enabled", True) else "switched off"
+            lines.append(f"{kind} {state}: {titles[key]}.")
+        else:
+            lines.append(f"{kind} changed: {titles[key]}.")
+    return lines
+
+
+def policy_differences(before: Rubric, after: Rubric) -> list[str]:
+    """What changed from one policy version to another, as sentences a PM reads on the
+    Re-score and Policy pages: thresholds, section weights, the share of answers a final
+    verdict needs, hard rules, conditions, adaptation rules and questions added or removed.
+    An empty list when only the wording or the version number changed."""
+    lines = []
+    for name in ("recommend", "adapt"):
+        was, now = getattr(before.thresholds, name), getattr(after.thresholds, name)
+        if was != now:
+            lines.append(f"The {name.capitalize()} threshold moved from {was:g} to {now:g}.")
+    weights_before = {s.id: s for s in before.sections}
+    for section in after.sections:
+        old = weights_before.get(section.id)
+        if old is not None and old.weight != section.weight:
+            lines.append(
+                f"The weight of {section.title} moved from {old.weight:g} to {section.weight:g}."
+            )
+    if before.finality.min_answered_share != after.finality.min_answered_share:
+        lines.append(
+            "A final verdict now needs "
+            f"{_pct(after.finality.min_answered_share)} of each section's weight answered "
+            f"(was {_pct(before.finality.min_answered_share)})."
+        )
+
+    def dumped(items: Any) -> dict[str, Any]:
+        return {item.id: item.model_dump(mode="json") for item in items}
+
+    def titled(*groups: Any) -> dict[str, str]:
+        return {item.id: getattr(item, "title", item.id) for group in groups for item in group}
+
+    lines += _named_changes(
+        "Hard rule",
+        dumped(before.hard_rules),
+        dumped(after.hard_rules),
+        titled(before.hard_rules, after.hard_rules),
+    )
+    lines += _named_changes(
+        "Condition",
+        dumped(before.conditions),
+        dumped(after.conditions),
+        titled(before.conditions, after.conditions),
+    )
+    advice_before, advice_after = before.adaptation.rules, after.adaptation.rules
+    lines += _named_changes(
+        "Adaptation rule",
+        dumped(advice_before),
+        dumped(advice_after),
+        {rule.id: rule.rationale for rule in [*advice_before, *advice_after]},
+    )
+    prompts = {q.id: q.prompt for q in [*before.questions, *after.questions]}
+    asked_before = {q.id for q in before.questions}
+    asked_after = {q.id for q in after.questions}
+    lines += [
+        f"Question added: {prompts[q]}" for q in after.questions_by_id if q not in asked_before
+    ]
+    lines += [
+        f"Question removed: {prompts[q]}" for q in before.questions_by_id if q not in asked_after
+    ]
+    weights = {q.id: q.weight for q in before.questions}
+    for question in after.questions:
+        if question.id in weights and weights[question.id] != question.weight:
+            lines.append(
+                f"The weight of “{question.prompt}” moved from {weights[question.id]:g} "
+                f"to {question.weight:g}."
+            )
+    return lines

@@ -13,6 +13,8 @@ from scoring.policy import PolicyEdits, apply_edits, bump_version, rubric_to_yam
 
 from .conftest import ROOT
 
+DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
+
 
 @pytest.mark.parametrize(
     ("old", "new"), [("1.0.0", "1.0.1"), ("2", "3"), ("2026.9", "2026.10"), ("draft", "draft.1")]
@@ -78,3 +80,52 @@ def test_downloaded_answers_yaml_reads_back(default_rubric: Rubric, example: Pat
     answers = load_answers(example, default_rubric)
     again = parse_answers(answers_to_yaml(answers), default_rubric, "download.yaml")
     assert again == answers
+
+
+# --- what changed between two versions -------------------------------------------------------
+
+
+def test_policy_differences_say_what_moved_in_words() -> None:
+    from scoring.policy import policy_differences
+
+    rule = DEFAULT.hard_rules[0]
+    section = DEFAULT.sections[1]
+    condition = DEFAULT.conditions[0]
+    edited = apply_edits(
+        DEFAULT,
+        PolicyEdits(
+            recommend=70,
+            section_weights={section.id: section.weight + 1},
+            rules_enabled={rule.id: False},
+            conditions_enabled={condition.id: False},
+            min_answered_share=0.9,
+        ),
+    )
+    assert policy_differences(DEFAULT, edited) == [
+        f"The Recommend threshold moved from {DEFAULT.thresholds.recommend:g} to 70.",
+        f"The weight of {section.title} moved from {section.weight:g} to {section.weight + 1:g}.",
+        "A final verdict now needs 90 % of each section's weight answered (was 80 %).",
+        f"Hard rule switched off: {rule.title}.",
+        f"Condition switched off: {condition.title}.",
+    ]
+    assert policy_differences(DEFAULT, DEFAULT) == []
+    # only the version number differs: nothing a PM needs to read
+    assert policy_differences(DEFAULT, DEFAULT.model_copy(update={"version": "9"})) == []
+
+
+def test_policy_differences_name_added_and_removed_rules_and_questions() -> None:
+    from scoring.policy import policy_differences
+
+    data = DEFAULT.model_dump(mode="json", exclude_none=True)
+    removed_rule = data["hard_rules"].pop()
+    extra_question = dict(data["questions"][0], id="new_question", prompt="A new question?")
+    data["questions"].append(extra_question)
+    changed = Rubric.model_validate(data)
+    assert policy_differences(DEFAULT, changed) == [
+        f"Hard rule removed: {removed_rule['title']}.",
+        "Question added: A new question?",
+    ]
+    assert policy_differences(changed, DEFAULT) == [
+        f"Hard rule added: {removed_rule['title']}.",
+        "Question removed: A new question?",
+    ]
