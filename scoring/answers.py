@@ -4,6 +4,8 @@ An answers file (YAML or JSON)::
 
     rubric: default              # id of the rubric the answers were given against (optional)
     title: Support ticket triage
+    owner: Dana Ortiz            # who takes the decision (optional)
+    author: Sam Lee              # who prepared the assessment (optional)
     answers:
       some_question: option_id          # single choice or scale
       other_question: [opt_a, opt_b]    # multiple choice
@@ -118,6 +120,13 @@ class Answers(Strict):
     title: Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)] = (
         DEFAULT_TITLE
     )
+    # Who takes the decision and who prepared it: on the memo's first lines.
+    owner: (
+        Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)] | None
+    ) = None
+    author: (
+        Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)] | None
+    ) = None
     # Any here: the type each answer needs depends on its question, checked against the rubric.
     answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
@@ -159,6 +168,8 @@ def answers_from_data(data: Mapping[str, Any], rubric: Rubric, file: str = "<ans
 
 #: The answers-file blocks besides answers and notes ("extra" in the database and the app).
 EXTRA_KEYS = (
+    "owner",
+    "author",
     "options",
     "costs",
     "current_process",

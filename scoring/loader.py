@@ -230,6 +230,8 @@ def _message(
             "expected an id of lower-case letters, digits and underscores starting with a letter, "
             f"found {_found(value)}"
         )
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
+        return "expected non-empty text, found empty text"
     if kind == "too_short":
         if isinstance(value, str):
             return "expected non-empty text, found empty text"
