@@ -258,13 +258,13 @@ def test_upload_a_policy_publish_it_and_start_over(app: AppTest) -> None:
 
 def test_unexpected_error_shows_a_friendly_message_and_keeps_answers(app: AppTest) -> None:
     app.radio(key="answer__use_pattern").set_value("internal_assistant").run()
-    good_policy = app.session_state[keys.RUBRIC]
+    good_rubric = app.session_state[keys.RUBRIC]
     app.session_state[keys.RUBRIC] = "not a rubric"  # simulate a bug somewhere below the page
     app.run()
     assert not app.exception
     assert any("Something went wrong" in e.value for e in app.error)
     assert app.session_state[keys.ANSWERS] == {"use_pattern": "internal_assistant"}
-    app.session_state[keys.RUBRIC] = good_policy
+    app.session_state[keys.RUBRIC] = good_rubric
     app.run()
     assert not app.error
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"

@@ -59,8 +59,8 @@ def _question(number: int, question: AnyQuestion, compared: bool) -> None:
         heading(question, number)
         if compared and question.per_option:
             st.caption(
-                "Also answered per option on Options & costs; an option's own answer counts "
-                "for that option, this one wherever an option leaves it open."
+                "Also answered per option on Options & costs, where an option's own answer "
+                "replaces this one."
             )
         answer_widget(
             question,

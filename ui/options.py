@@ -217,7 +217,7 @@ def _option_answers() -> None:
                         keep=_keep_option_answer(slot, question.id),
                         compact=True,
                         disabled=not asked,
-                        placeholder=option["title"] if asked else "not asked",
+                        placeholder="" if asked else "not asked",
                     ),
                 )
 

@@ -54,7 +54,8 @@ class AnswerSlot:
     disabled: bool = False
     """Shown greyed out: the question is not asked here."""
     placeholder: str = ""
-    """Shown in an empty select box or number input."""
+    """Shown in an empty select box, multiselect or number input; empty: what to do ("Choose
+    an option", "Choose one or more") or, for a number, its unit."""
 
 
 class KindWidget(Protocol):
@@ -108,7 +109,7 @@ class ChoiceWidget:
                 key=slot.key,
                 index=None,
                 format_func=labels.__getitem__,
-                placeholder=slot.placeholder,
+                placeholder=slot.placeholder or "Choose an option",
                 disabled=slot.disabled,
                 label_visibility="collapsed",
                 on_change=on_change,
