@@ -325,7 +325,7 @@ def test_publishing_and_activating_are_refused_to_a_non_admin_where_they_happen(
         from ui import state
 
         state.init()
-        rubric = state.policy()
+        rubric = state.rubric()
         for name, action in (
             ("publish", lambda: state.publish_policy(rubric, note="", base_pk=1, activate=True)),
             ("activate", lambda: state.activate_policy(1)),

@@ -98,7 +98,7 @@ POLICY_SEEN = "aa_policy_seen"
 #: Why publishing was refused (``str``), shown until the next attempt.
 PUBLISH_ERROR = "aa_publish_error"
 
-# --- Report (ui/report.py keeps its own literals for now) ---------------------------------------
+# --- Report: downloads ----------------------------------------------------------------------------
 
 #: The export being prepared while the page waits: ``(format, label, seen)``.
 WAITING_DOWNLOAD = "aa_waiting_download"

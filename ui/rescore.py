@@ -63,7 +63,7 @@ def render() -> None:
     if rules_before != rules_after:
         st.markdown(
             plain(
-                f"Capping rules: {', '.join(sorted(rules_before)) or 'none'} → "
+                f"Hard rules that hold: {', '.join(sorted(rules_before)) or 'none'} → "
                 f"{', '.join(sorted(rules_after)) or 'none'}"
             )
         )

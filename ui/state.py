@@ -288,11 +288,6 @@ def rubric() -> Rubric:
     return found
 
 
-def policy() -> Rubric:
-    """Deprecated name of :func:`rubric`, kept only until ui/report.py moves to it."""
-    return rubric()
-
-
 def policy_version() -> PolicyVersion:
     """The policy version the open assessment is scored under."""
     version: PolicyVersion = st.session_state[POLICY_VERSION]
