@@ -302,3 +302,35 @@ def test_plain_punctuation_stays_readable_in_accessible_names() -> None:
 
     text = "Who looks at the model's output first? (e.g. a team, 3 people; 50% or more)"
     assert plain(text) == text
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "plural", "said"),
+    [
+        (0, "assessment", None, "0 assessments"),
+        (1, "assessment", None, "1 assessment"),
+        (2, "question", None, "2 questions"),
+        (1200, "answer", None, "1,200 answers"),
+        (1, "policy", "policies", "1 policy"),
+        (3, "policy", "policies", "3 policies"),
+    ],
+)
+def test_counts_read_in_the_right_number(
+    count: int, noun: str, plural: str | None, said: str
+) -> None:
+    from ui.common import quantity
+
+    assert quantity(count, noun, plural) == said
+
+
+# ui/history.py keeps its own flash key until its owner moves it to ui.common.flash.
+KEYS_ELSEWHERE = {"ui/history.py": {"aa_history_flash"}}
+
+
+def test_every_kept_session_key_is_named_in_ui_keys() -> None:
+    found = {
+        str(path.relative_to(ROOT)): set(re.findall(r"[\"'](aa_\w+)[\"']", path.read_text()))
+        for path in sorted((ROOT / "ui").glob("*.py"))
+        if path.name != "keys.py"
+    }
+    assert {page: names for page, names in found.items() if names} == KEYS_ELSEWHERE

@@ -90,6 +90,8 @@ def test_list_search_open_rename_duplicate_delete_restore() -> None:
     assert "1 assessment ·" in at.caption[0].value
     at.button(key=f"dup_{invoice.id}").click().run()
     assert any(shown(s.value) == "Duplicated as “Invoice capture v2 (copy)”." for s in at.success)
+    at.run()  # said once
+    assert not any("Duplicated" in s.value for s in at.success)
     assert "2 assessments ·" in at.caption[0].value
 
     at.button(key=f"del_{invoice.id}").click().run()
