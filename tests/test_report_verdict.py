@@ -99,7 +99,8 @@ def test_a_provisional_markdown_leads_with_the_range_and_what_to_answer_first() 
     assert lines[6] == "**Answer these first:**"
     assert lines[8:11] == [f"{i}. {p}" for i, p in enumerate(report.answer_first, 1)]
     assert report.answer_first == [item.prompt for item in report.resolve_first[:3]]
-    assert lines[12].startswith("Provisional: too little is answered for a final verdict")
+    # the decision, bold as in every other format
+    assert lines[12].startswith("**Provisional: too little is answered for a final verdict")
     md = render_markdown(report)
     assert "Verdict: RECOMMEND" not in md and "RECOMMEND" not in md
 

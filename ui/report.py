@@ -1,4 +1,8 @@
-"""Report: the verdict with its reasons, charts, and the four downloads."""
+"""Report: the report's document laid out as a page, with its charts and the four downloads.
+
+Every sentence comes from :func:`advisor.reports.document.build_document`, the same
+document the exports lay out; this page only chooses Streamlit elements for its blocks.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,26 @@ from typing import Any
 
 import streamlit as st
 
-from advisor.reports.charts import (
-    cost_chart,
-    drivers_chart,
-    options_chart,
-    section_chart,
-    tornado_chart,
+from advisor.reports.blocks import (
+    Block,
+    Callouts,
+    Chart,
+    ChartName,
+    Columns,
+    Document,
+    ItemList,
+    Paragraph,
+    Section,
+    Span,
+    Table,
+    VerdictBox,
 )
+from advisor.reports.document import build_document
 from advisor.reports.model import Report, build_report
-from advisor.reports.render import NOTHING_TO_RESOLVE, change_lines, suggestion_lines
-from scoring import Answers, ScoreResult
-from scoring.insight import Sensitivity
-from ui import state
-from ui.common import callback, plain, run_page, verdict_badge
+from advisor.reports.render import chart, chart_key
+from scoring import Answers, Problem
+from ui import keys, state
+from ui.common import callback, plain, quantity, run_page, verdict_badge
 
 _FORMATS = (
     ("pdf", "PDF", "application/pdf"),
@@ -68,10 +79,6 @@ def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
     return build
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _file_stem(title: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
     return stem[:60] or "assessment"
@@ -79,14 +86,14 @@ def _file_stem(title: str) -> str:
 
 @callback
 def _waiting(fmt: str, label: str, seen: int) -> None:
-    st.session_state["aa_waiting_download"] = (fmt, label, seen)
+    st.session_state[keys.WAITING_DOWNLOAD] = (fmt, label, seen)
 
 
 def _downloads(report: Report) -> None:
     jobs: dict[str, _Job] = st.session_state.setdefault(
-        "aa_download_jobs", {fmt: _Job() for fmt, _, _ in _FORMATS}
+        keys.DOWNLOAD_JOBS, {fmt: _Job() for fmt, _, _ in _FORMATS}
     )
-    waiting = st.session_state.pop("aa_waiting_download", None)
+    waiting = st.session_state.pop(keys.WAITING_DOWNLOAD, None)
     if waiting is not None:
         fmt, label, seen = waiting
         with st.spinner(f"Making the {label} file…"):
@@ -106,18 +113,6 @@ def _downloads(report: Report) -> None:
         )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _chart_specs(result_json: str, recommend: float, adapt: float) -> tuple[dict[str, Any], ...]:
-    """The two chart specs for a result. st.altair_chart would validate each spec against
-    the Vega-Lite schema on every rerun (~35 ms a chart); the tests validate these specs."""
-    result = ScoreResult.model_validate_json(result_json)
-    thresholds = {"recommend": recommend, "adapt": adapt}
-    return (
-        section_chart(result, thresholds).to_dict(validate=False),
-        drivers_chart(result).to_dict(validate=False),
-    )
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
     """The report for these answers under this policy (the rubric itself is identified by its
@@ -126,234 +121,170 @@ def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
     return build_report(_rubric, Answers.model_validate_json(answers_json))
 
 
-def _insight(report: Report) -> None:
-    st.subheader("How close the verdict is")
-    st.markdown(plain(report.margin_sentence))
-    st.vega_lite_chart(_tornado_spec(report.sensitivity.model_dump_json()), theme=None)
-    with st.expander("Every weight and threshold"):
-        st.markdown("\n".join(f"- {plain(item.sentence)}" for item in report.sensitivity.items))
-    st.subheader("What would change the verdict")
-    lines = change_lines(report)
-    st.markdown(f"- **Up:** {plain(lines['up'])}\n- **Down:** {plain(lines['down'])}")
-    st.subheader("Resolve first")
-    if not report.resolve_first:
-        st.write(NOTHING_TO_RESOLVE)
-    else:
-        st.dataframe(
-            [
-                {
-                    "Question": i.prompt,
-                    "Status": i.status,
-                    "Reachable verdicts": ", ".join(v.label for v in i.verdicts),
-                    "Score range": f"{i.score_low:.1f}–{i.score_high:.1f}",
-                }
-                for i in report.resolve_first
-            ],
-            hide_index=True,
-        )
-    if report.options is not None:
-        st.subheader("Options side by side")
-        st.markdown(plain(report.options.reason))
-        st.dataframe(
-            [
-                {
-                    "Option": o.title
-                    + (" (preferred)" if o.id == report.options.preferred else ""),
-                    "Verdict": "today's process"
-                    if o.baseline
-                    else (o.verdict.label if o.verdict else "—"),
-                    "Score": o.score,
-                    "Capping rules": ", ".join(o.rules_applied) or "—",
-                    "Adaptation": o.adaptation or "—",
-                }
-                for o in report.options.items
-            ],
-            hide_index=True,
-        )
-        st.vega_lite_chart(options_chart(report.options).to_dict(validate=False), theme=None)
-    if report.costs is not None:
-        c = report.costs
-        st.subheader("Cost over time")
-        st.markdown(
-            plain(
-                f"Current process: {c.current_monthly:,.0f} {c.currency} a month; horizon {c.horizon_months} months."
-            )
-        )
-        st.dataframe(
-            [
-                {
-                    "Option": o.title,
-                    f"One-time ({c.currency})": o.one_time,
-                    f"Monthly ({c.currency})": o.monthly,
-                    "Break-even": f"month {o.break_even_month}"
-                    if o.break_even_month
-                    else "not within the horizon",
-                    f"Saving over {c.horizon_months} months ({c.currency})": o.savings_at_horizon,
-                    "Suggested cost profile": o.suggested_cost_profile or "—",
-                }
-                for o in c.options
-                if not o.baseline
-            ],
-            hide_index=True,
-        )
-        st.vega_lite_chart(cost_chart(c).to_dict(validate=False), theme=None)
-    if suggestions := suggestion_lines(report):
-        st.markdown(
-            "**Suggested answers from the figures**\n"
-            + "\n".join(f"- {plain(line)}" for line in suggestions)
-        )
-    if report.labour is not None:
-        lab = report.labour
-        st.subheader("Labour freed")
-        st.write(
-            f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive work are freed."
-        )
-        st.dataframe(
-            [
-                {
-                    "Role": line.role,
-                    "Hours a week": line.hours_per_week,
-                    "Share removed": f"{line.share_removed:.0%}",
-                    "Hours freed": line.hours_freed,
-                    "Freed time goes to": line.moves_to,
-                }
-                for line in lab.roles
-            ],
-            hide_index=True,
-        )
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
-def _tornado_spec(sensitivity_json: str) -> dict[str, Any]:
-    return dict(
-        tornado_chart(Sensitivity.model_validate_json(sensitivity_json)).to_dict(validate=False)
+def _chart_spec(name: ChartName, key: str, _report: Report) -> dict[str, Any]:
+    """A chart's Vega-Lite spec, kept by what it is drawn from (``key``). st.vega_lite_chart
+    would validate each spec against the schema on every rerun (~35 ms a chart); the tests
+    validate these specs."""
+    del key
+    return dict(chart(_report, name).to_dict(validate=False))
+
+
+# --- one function per block kind -------------------------------------------------------------
+
+
+def _spans(spans: list[Span]) -> str:
+    out = []
+    for span in spans:
+        if span.style == "strong" and span.text:
+            out.append(f"**{plain(span.text)}**")
+        elif span.style == "muted" and span.text:
+            out.append(f"_{plain(span.text)}_")
+        else:
+            out.append(plain(span.text))
+    return "".join(out)
+
+
+def _text(spans: list[Span]) -> str:
+    """Spans as plain text, for a table cell (shown literally, not as Markdown)."""
+    return "".join(span.text for span in spans)
+
+
+def _verdict(box: VerdictBox, report: Report, depth: int) -> None:
+    verdict_badge(report.result)  # box.text and box.score_line, in the box's colour
+    st.markdown(plain(box.meaning))
+    if box.range:
+        st.markdown(_spans(box.range))
+    if box.answer_first:
+        st.markdown(
+            f"**{plain(box.answer_first_title)}**\n"
+            + "\n".join(f"{i}. {plain(p)}" for i, p in enumerate(box.answer_first, 1))
+        )
+
+
+def _section(section: Section, report: Report, depth: int) -> None:
+    if depth == 1:
+        st.subheader(plain(section.title), anchor=section.id)
+    else:
+        st.markdown(f"**{plain(section.title)}**")
+    for block in section.blocks:
+        _block(block, report, depth + 1)
+
+
+def _columns(columns: Columns, report: Report, depth: int) -> None:
+    for column, section in zip(st.columns(len(columns.sections)), columns.sections, strict=True):
+        with column:
+            _section(section, report, depth)
+
+
+def _paragraph(paragraph: Paragraph, report: Report, depth: int) -> None:
+    st.markdown(_spans(paragraph.text))
+
+
+def _list(items: ItemList, report: Report, depth: int) -> None:
+    lines = []
+    for i, item in enumerate(items.items, 1):
+        line = f"{f'{i}.' if items.ordered else '-'} {_spans(item.text)}"
+        if item.detail:
+            line += f"  \n  _{plain(item.detail)}_"
+        lines.append(line)
+    st.markdown("\n".join(lines))
+
+
+def _callouts(callouts: Callouts, report: Report, depth: int) -> None:
+    for item in callouts.items:
+        text = f"{_spans(item.text)}  \n{plain(item.body)}"
+        if item.detail:
+            text += f"  \n_{plain(item.detail)}_"
+        if item.strong:
+            st.error(text, icon=":material/lock:")
+        else:
+            st.info(text)
+
+
+def _table(table: Table, report: Report, depth: int) -> None:
+    st.dataframe(
+        [
+            {c.label: _text(cell) for c, cell in zip(table.columns, row, strict=True)}
+            for row in table.rows
+        ],
+        hide_index=True,
     )
+
+
+def _chart(block: Chart, report: Report, depth: int) -> None:
+    # theme=None: the same look as in the HTML and PDF exports.
+    spec = _chart_spec(block.name, chart_key(report, block.name), report)
+    st.vega_lite_chart(spec, theme=None)
+
+
+_BLOCKS: dict[str, Callable[[Any, Report, int], None]] = {
+    "verdict": _verdict,
+    "section": _section,
+    "columns": _columns,
+    "paragraph": _paragraph,
+    "list": _list,
+    "callouts": _callouts,
+    "table": _table,
+    "chart": _chart,
+}
+
+
+def _block(block: Block, report: Report, depth: int) -> None:
+    _BLOCKS[block.kind](block, report, depth)
+
+
+def _lay_out(doc: Document, report: Report, set_aside: list[Problem]) -> None:
+    for block in doc.memo:
+        _block(block, report, 1)
+        if block.id == "decision":
+            _downloads(report)
+            if set_aside:
+                st.warning(
+                    quantity(
+                        len(set_aside),
+                        "answer does not fit the active policy and is",
+                        "answers do not fit the active policy and are",
+                    )
+                    + " left out: "
+                    + "; ".join(plain(p.message) for p in set_aside)
+                )
+    for block in doc.analysis:
+        _block(block, report, 1)
+    # The appendix: the long tables fold away; warnings and the policy are small print.
+    for block in doc.appendix:
+        if not isinstance(block, Section):
+            _block(block, report, 1)
+        elif any(isinstance(child, Table) for child in block.blocks):
+            with st.expander(plain(block.title)):
+                for child in block.blocks:
+                    _block(child, report, 2)
+        else:
+            _small_print(block)
+
+
+def _small_print(section: Section) -> None:
+    st.caption(f"**{plain(section.title)}**")
+    for child in section.blocks:
+        if isinstance(child, Paragraph):
+            st.caption(_spans(child.text))
+        elif isinstance(child, ItemList):
+            for item in child.items:
+                st.caption(_spans(item.text))
 
 
 def render() -> None:
-    rubric = state.policy()
+    rubric = state.rubric()
     st.title("Report")
     usable, set_aside = state.current_answers()
-    result = state.current_result()
-    if result is None:
+    if state.current_result() is None:
         st.info("Answer at least one question on the Assess page to see a verdict.")
         st.page_link("ui/assess.py", label="Go to the questionnaire →")
         return
-    report = _report(rubric, usable.model_dump_json(), state.policy_version().sha256)
-    result = report.result  # with options: the best adoption option's result
-
-    verdict_badge(result)
-    st.markdown(plain(report.verdict_meaning))
-    if report.answer_first:
-        st.markdown(
-            "**Answer these first:**\n"
-            + "\n".join(f"{i}. {plain(p)}" for i, p in enumerate(report.answer_first, 1))
-        )
-    st.markdown(f"**{plain(report.decision)}**")
-    _downloads(report)
-    vr = result.verdict_range
-    still_open = result.completeness.shown - result.completeness.answered
-    if report.status == "final" and still_open and vr.best != vr.worst:
-        st.warning(
-            f"{_count(still_open, 'question is', 'questions are')} still open: once answered, "
-            f"the verdict could be anything from **{vr.worst.label}** to **{vr.best.label}**"
-            f"{'' if vr.exact else ' (an estimated bound)'}."
-        )
-    if set_aside:
-        st.warning(
-            _count(
-                len(set_aside),
-                "answer does not fit the active policy and is",
-                "answers do not fit the active policy and are",
-            )
-            + " left out: "
-            + "; ".join(plain(p.message) for p in set_aside)
-        )
-
-    if report.conditions:
-        st.subheader(report.conditions_title)
-        st.markdown(
-            "\n".join(
-                f"- **{plain(c.title)}.** {plain(c.text)}"
-                + (f"  \n  _{plain(c.because)}_" if c.because else "")
-                for c in report.conditions
-            )
-        )
-    if report.rules:
-        st.subheader("Rules that hold")
-        for rule in report.rules:
-            text = f"**{plain(rule.title)}** — {plain(rule.effect)}.  \n{plain(rule.reason)}"
-            if rule.because:
-                text += f"  \n_{plain(rule.because)}_"
-            if rule.capped:
-                st.error(text, icon=":material/lock:")
-            else:
-                st.info(text)
-
-    st.subheader("Why")
-    st.markdown(plain(report.why))
-
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**For adoption**")
-        for c in result.drivers_for:
-            st.markdown(f"- {plain(c.prompt)} — **{plain(c.answer)}** ({c.points:+.2f})")
-        if not result.drivers_for:
-            st.write("None")
-    with right:
-        st.markdown("**Against adoption**")
-        for c in result.drivers_against:
-            st.markdown(f"- {plain(c.prompt)} — **{plain(c.answer)}** ({c.points:+.2f})")
-        if not result.drivers_against:
-            st.write("None")
-    if report.risks:
-        st.subheader("Risk notes")
-        st.markdown(
-            "\n".join(
-                f"- {plain(n.prompt)} — **{plain(n.answer)}**: {plain(n.risk)}"
-                for n in report.risks
-            )
-        )
-
-    st.subheader("Next steps")
-    st.markdown("\n".join(f"{i}. {plain(step)}" for i, step in enumerate(result.next_steps, 1)))
-    st.subheader("Adaptation advice")
-    st.markdown(f"**{plain(result.adaptation.label)}.** {plain(result.adaptation.rationale)}")
-    _insight(report)
-
-    sections_spec, drivers_spec = _chart_specs(
-        result.model_dump_json(), report.thresholds["recommend"], report.thresholds["adapt"]
-    )
-    # theme=None: the same look as in the HTML and PDF exports.
-    st.vega_lite_chart(sections_spec, theme=None)
-    st.vega_lite_chart(drivers_spec, theme=None)
-
-    with st.expander("Answers and notes", expanded=False):
-        st.dataframe(
-            [
-                {
-                    "Factor": row.section,
-                    "Question": row.prompt,
-                    "Answer": row.answer,
-                    "Status": row.status,
-                    "Points": row.points,
-                    "Note": row.note or "",
-                }
-                for row in report.rows
-            ],
-            hide_index=True,
-        )
-    p = result.policy
     version = state.policy_version()
-    st.caption(
-        plain(
-            f"Scored with policy {p.title} — id {p.id}, version {p.version} (published "
-            f"{version.created_at:%Y-%m-%d} by {version.author}), SHA-256 {p.sha256} · "
-            f"generated {report.generated}"
-        )
-    )
-    for warning in result.warnings:
-        st.caption(f"Note: {plain(warning)}")
+    report = _report(rubric, usable.model_dump_json(), version.sha256)
+    doc = build_document(report, published_on=version.created_at, published_by=version.author)
+    _lay_out(doc, report, set_aside)
 
 
 run_page(render)

@@ -1,5 +1,10 @@
 """Render a :class:`Report` to JSON, Markdown, HTML and PDF — pure functions, no streamlit.
 
+JSON is the report's data (:func:`report_data`, a documented contract). The other formats
+lay out the report's document (:func:`advisor.reports.document.build_document`): one
+function per block kind for Markdown, a loop over the blocks in the HTML and typst
+templates. No sentence is written here or in the templates.
+
 User-written text (titles, notes) is escaped for HTML by jinja2's autoescaping,
 escaped for Markdown by :func:`_md`, and reaches typst only as JSON data, never
 as markup (after :func:`pdf_text` has dropped bidi controls and made very long words
@@ -10,17 +15,33 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import json
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
 from scoring.errors import ReportError
-from scoring.models import Verdict
 
+from .blocks import (
+    Block,
+    Callouts,
+    Chart,
+    ChartName,
+    Columns,
+    Document,
+    ItemList,
+    Paragraph,
+    Section,
+    Span,
+    Table,
+    VerdictBox,
+)
 from .charts import (
     FONT_DIR,
     chart_svg,
@@ -30,9 +51,22 @@ from .charts import (
     section_chart,
     tornado_chart,
 )
+from .document import build_document
 from .model import REPORT_FORMAT_VERSION, REPORT_KIND, Report
 
-__all__ = ["FORMATS", "render", "render_html", "render_json", "render_markdown", "render_pdf"]
+__all__ = [
+    "FORMATS",
+    "chart",
+    "chart_key",
+    "chart_svgs",
+    "pdf_text",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_pdf",
+    "report_data",
+]
 
 FORMATS = ("json", "md", "html", "pdf")
 
@@ -85,6 +119,64 @@ def render_json(report: Report) -> str:
     return json.dumps(report_data(report), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
+# --- charts ---------------------------------------------------------------------------------
+
+
+def chart(report: Report, name: ChartName) -> Any:
+    """The altair chart a document's :class:`~advisor.reports.blocks.Chart` block names."""
+    if name == "sections":
+        return section_chart(report.result, report.thresholds)
+    if name == "drivers":
+        return drivers_chart(report.result)
+    if name == "tornado":
+        return tornado_chart(report.sensitivity)
+    if name == "options" and report.options is not None:
+        return options_chart(report.options)
+    if name == "costs" and report.costs is not None:
+        return cost_chart(report.costs)
+    raise ReportError(f"the report has no figures for the {name} chart")
+
+
+def chart_key(report: Report, name: ChartName) -> str:
+    """A digest of everything the chart is drawn from: equal keys, equal charts."""
+    if name in ("sections", "drivers"):
+        source = report.result.model_dump_json() + json.dumps(report.thresholds, sort_keys=True)
+    elif name == "tornado":
+        source = report.sensitivity.model_dump_json()
+    elif name == "options":
+        source = report.options.model_dump_json() if report.options else ""
+    else:
+        source = report.costs.model_dump_json() if report.costs else ""
+    return hashlib.blake2b(f"{name}\n{source}".encode(), digest_size=16).hexdigest()
+
+
+# Building an altair chart and its spec costs 40-130 ms a chart and drawing it with
+# vl-convert as much again; a report is often exported twice (the app's download after the
+# page, HTML then PDF), so each SVG is kept by what it is drawn from.
+_SVG_CACHE: OrderedDict[str, str] = OrderedDict()
+_SVG_CACHE_SIZE = 64
+_SVG_LOCK = threading.Lock()
+
+
+def chart_svgs(report: Report, document: Document) -> dict[str, str]:
+    """The SVG of every chart the document places, by chart name."""
+    out: dict[str, str] = {}
+    for name in document.charts():
+        key = chart_key(report, name)
+        with _SVG_LOCK:
+            svg = _SVG_CACHE.get(key)
+            if svg is not None:
+                _SVG_CACHE.move_to_end(key)
+        if svg is None:
+            svg = chart_svg(chart(report, name))
+            with _SVG_LOCK:
+                _SVG_CACHE[key] = svg
+                while len(_SVG_CACHE) > _SVG_CACHE_SIZE:
+                    _SVG_CACHE.popitem(last=False)
+        out[name] = svg
+    return out
+
+
 # --- Markdown -------------------------------------------------------------------------------
 
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]<>()#+!|~"} | {"\n": " ", "\r": " "})
@@ -95,255 +187,100 @@ def _md(text: str) -> str:
     return text.translate(_MD_SPECIAL).replace("&", "&amp;")
 
 
-_STATUS = {
-    "counted": "",
-    "unknown": "don't know",
-    "unanswered": "not answered",
-    "hidden": "ignored: question hidden",
+def _md_spans(spans: list[Span]) -> str:
+    out = []
+    for span in spans:
+        if span.style == "strong" and span.text:
+            out.append(f"**{_md(span.text)}**")
+        elif span.style in ("code", "digest") and span.text and "`" not in span.text:
+            out.append(f"`{span.text}`")
+        else:
+            out.append(_md(span.text))
+    return "".join(out)
+
+
+def _md_verdict(box: VerdictBox, depth: int) -> list[str]:
+    if box.status == "provisional":
+        out = [f"**{_md(box.text)}**  ", f"{_md(box.meaning)}  "]
+    else:
+        out = [f"**{_md(box.text)}** — {_md(box.meaning)}  "]
+    out += [_md(box.score_line), ""]
+    if box.range:
+        out += [_md_spans(box.range), ""]
+    if box.answer_first:
+        out += [f"**{_md(box.answer_first_title)}**", ""]
+        out += [f"{i}. {_md(prompt)}" for i, prompt in enumerate(box.answer_first, 1)]
+        out.append("")
+    return out
+
+
+def _md_section(section: Section, depth: int) -> list[str]:
+    out = [f"{'#' * (depth + 1)} {_md(section.title)}", ""]
+    for block in section.blocks:
+        out += _md_block(block, depth + 1)
+    return out
+
+
+def _md_columns(columns: Columns, depth: int) -> list[str]:
+    return [line for section in columns.sections for line in _md_section(section, depth)]
+
+
+def _md_paragraph(paragraph: Paragraph, depth: int) -> list[str]:
+    return [_md_spans(paragraph.text), ""]
+
+
+def _md_list(items: ItemList, depth: int) -> list[str]:
+    out = []
+    for i, item in enumerate(items.items, 1):
+        line = f"{f'{i}.' if items.ordered else '-'} {_md_spans(item.text)}"
+        out += [f"{line}  ", f"  {_md(item.detail)}"] if item.detail else [line]
+    return [*out, ""]
+
+
+def _md_callouts(callouts: Callouts, depth: int) -> list[str]:
+    out = []
+    for item in callouts.items:
+        line = f"- {_md_spans(item.text)} {_md(item.body)}"
+        out += [f"{line}  ", f"  {_md(item.detail)}"] if item.detail else [line]
+    return [*out, ""]
+
+
+def _md_table(table: Table, depth: int) -> list[str]:
+    out = [
+        "| " + " | ".join(_md(c.label) for c in table.columns) + " |",
+        "|" + "|".join("---:" if c.numeric else "---" for c in table.columns) + "|",
+    ]
+    out += ["| " + " | ".join(_md_spans(cell) for cell in row) + " |" for row in table.rows]
+    return [*out, ""]
+
+
+def _md_chart(chart_block: Chart, depth: int) -> list[str]:
+    return []  # Markdown carries no pictures; the tables and sentences say the same
+
+
+_MD_BLOCKS: dict[str, Callable[[Any, int], list[str]]] = {
+    "verdict": _md_verdict,
+    "section": _md_section,
+    "columns": _md_columns,
+    "paragraph": _md_paragraph,
+    "list": _md_list,
+    "callouts": _md_callouts,
+    "table": _md_table,
+    "chart": _md_chart,
 }
 
 
-def render_markdown(report: Report) -> str:
-    r = report.result
-    h = report.headline
-    if report.status == "provisional":
-        lead = [f"**{_md(h.text)}**  ", f"{_md(report.verdict_meaning)}  "]
-    else:
-        lead = [f"**{_md(h.text)}** — {_md(report.verdict_meaning)}  "]
-    out = [f"# {_md(report.title)}", "", *lead, _md(h.score_line), ""]
-    if report.answer_first:
-        out += ["**Answer these first:**", ""]
-        out += [f"{i}. {_md(prompt)}" for i, prompt in enumerate(report.answer_first, 1)]
-        out.append("")
-    out += [_md(report.decision), ""]
-    if report.conditions:
-        out += [f"## {report.conditions_title}", ""]
-        for c in report.conditions:
-            out.append(f"- **{_md(c.title)}.** {_md(c.text)}" + ("  " if c.because else ""))
-            if c.because:
-                out.append(f"  {_md(c.because)}")
-        out.append("")
-    if report.rules:
-        out += ["## Rules that hold", ""]
-        for x in report.rules:
-            line = f"- **{_md(x.title)}** — {_md(x.effect)}. {_md(x.reason)}"
-            out.append(line + ("  " if x.because else ""))
-            if x.because:
-                out.append(f"  {_md(x.because)}")
-        out.append("")
-    out += ["## Why", "", _md(report.why), ""]
-    rng = r.verdict_range
-    if report.status == "final" and rng.open_questions and rng.worst != rng.best:
-        out += [
-            f"Verdict range while questions are open: **{rng.worst.label} – {rng.best.label}**"
-            f"{'' if rng.exact else ' (bound)'}",
-            "",
-        ]
-    out += ["## Drivers", ""]
-    for title, items in (("For adoption", r.drivers_for), ("Against adoption", r.drivers_against)):
-        out.append(f"**{title}**")
-        out.append("")
-        out += [f"- {_md(c.prompt)} — {_md(c.answer)} ({c.points:+.2f})" for c in items] or [
-            "- none"
-        ]
-        out.append("")
-    if report.risks:
-        out += ["## Risk notes", ""]
-        out += [f"- {_md(n.prompt)} — {_md(n.answer)}: {_md(n.risk)}" for n in report.risks]
-        out.append("")
-    out += ["## Next steps", ""]
-    out += [f"{i}. {_md(step)}" for i, step in enumerate(r.next_steps, 1)]
-    out += [
-        "",
-        "## Adaptation advice",
-        "",
-        f"**{_md(r.adaptation.label)}.** {_md(r.adaptation.rationale)}",
-        "",
-        *_md_insight(report),
-        "## Score by factor",
-        "",
-        "| Factor | Weight | Score | Answered |",
-        "|---|---:|---:|---:|",
-    ]
-    for s in r.sections:
-        shown = "—" if s.score is None else f"{s.score:.1f}"
-        out.append(f"| {_md(s.title)} | {s.weight:g} | {shown} | {s.answered}/{s.shown} |")
-    out += [
-        "",
-        "## Answers",
-        "",
-        "| Factor | Question | Answer | Points | Note |",
-        "|---|---|---|---:|---|",
-    ]
-    for row in report.rows:
-        answer = row.answer if not _STATUS[row.status] else f"{row.answer} ({_STATUS[row.status]})"
-        points = "" if row.points is None else f"{row.points:+.2f}"
-        out.append(
-            f"| {_md(row.section)} | {_md(row.prompt)} | {_md(answer)} | {points} | "
-            f"{_md(row.note or '')} |"
-        )
-    if r.warnings:
-        out += ["", "## Warnings", ""] + [f"- {_md(w)}" for w in r.warnings]
-    p = r.policy
-    out += [
-        "",
-        "## Policy",
-        "",
-        f"{_md(p.title)} — id `{p.id}`, version {_md(p.version)}, SHA-256 `{p.sha256}`  ",
-        f"Generated {report.generated} by Adoption Advisor.",
-        "",
-    ]
+def _md_block(block: Block, depth: int) -> list[str]:
+    return _MD_BLOCKS[block.kind](block, depth)
+
+
+def render_markdown(report: Report, document: Document | None = None) -> str:
+    """The document as Markdown; every text escaped, so nothing a person wrote is markup."""
+    doc = document or build_document(report)
+    out = [f"# {_md(doc.title)}", ""]
+    for block in doc.blocks():
+        out += _md_block(block, 1)
     return "\n".join(out)
-
-
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {_md(currency)}"
-
-
-def change_lines(report: Report) -> dict[str, str]:
-    """One sentence each for moving the verdict up and down (shared by every format)."""
-    found = report.what_would_change
-    out = {}
-    for key, change, word in (("up", found.up, "up"), ("down", found.down, "down")):
-        if change is None:
-            if (key == "up" and report.verdict is Verdict.RECOMMEND) or (
-                key == "down" and report.verdict is Verdict.AVOID
-            ):
-                out[key] = f"Nothing can move it {word}: it is already {report.verdict.label}."
-            else:
-                bound = "" if found.exact else " (search stopped at its bound)"
-                out[key] = (
-                    f"No change to up to three actionable answers moves it {word} to "
-                    f"exactly one level {'higher' if key == 'up' else 'lower'}{bound}."
-                )
-            continue
-        steps = "; ".join(change.description)
-        out[key] = f"{change.verdict.label} (score {change.score:.1f}) if: {steps}."
-    return out
-
-
-NOTHING_TO_RESOLVE = "Nothing to resolve: every question that could count is answered."
-
-
-def suggestion_lines(report: Report) -> list[str]:
-    """Where the cost and labour figures suggest an answer, next to the answer given."""
-    lines = []
-    given = report.input.get("answers", {})
-    if report.costs is not None:
-        for option in report.costs.options:
-            if option.suggested_cost_profile is None:
-                continue
-            own: dict[str, Any] = next(
-                (
-                    o.get("answers", {})
-                    for o in report.input.get("options", [])
-                    if o.get("id") == option.id
-                ),
-                {},
-            )
-            answered = own.get("cost_profile", given.get("cost_profile", "not answered"))
-            lines.append(
-                f"{option.title}: the figures suggest cost profile “{option.suggested_cost_profile}” "
-                f"(answered: “{answered}”)."
-            )
-    if report.labour is not None and report.labour.suggested_weekly_hours is not None:
-        lines.append(
-            f"The labour figures suggest {report.labour.suggested_weekly_hours:g} hours a week of "
-            f"work the model takes over (answered: {given.get('weekly_hours', 'not answered')})."
-        )
-    return lines
-
-
-def _md_insight(report: Report) -> list[str]:
-    out = ["## How close the verdict is", "", _md(report.margin_sentence), ""]
-    out += [f"- {_md(item.sentence)}" for item in report.sensitivity.items[:8]]
-    lines = change_lines(report)
-    out += [
-        "",
-        "## What would change the verdict",
-        "",
-        f"- **Up:** {_md(lines['up'])}",
-        f"- **Down:** {_md(lines['down'])}",
-        "",
-    ]
-    if report.resolve_first:
-        out += [
-            "## Resolve first",
-            "",
-            "| Question | Status | Reachable verdicts | Score range |",
-            "|---|---|---|---|",
-        ]
-        for item in report.resolve_first:
-            verdicts = ", ".join(v.label for v in item.verdicts)
-            out.append(
-                f"| {_md(item.prompt)} | {item.status} | {verdicts} | "
-                f"{item.score_low:.1f}–{item.score_high:.1f} |"
-            )
-        out.append("")
-    else:
-        out += ["## Resolve first", "", NOTHING_TO_RESOLVE, ""]
-    if report.options is not None:
-        out += ["## Options side by side", "", _md(report.options.reason), ""]
-        out += [
-            "| Option | Verdict | Score | Capping rules | Adaptation |",
-            "|---|---|---:|---|---|",
-        ]
-        for option in report.options.items:
-            verdict = (
-                "today's process (not scored)"
-                if option.baseline
-                else (option.verdict.label if option.verdict else "—")
-            )
-            score = "" if option.score is None else f"{option.score:.1f}"
-            preferred = " (preferred)" if option.id == report.options.preferred else ""
-            out.append(
-                f"| {_md(option.title)}{preferred} | {verdict} | {score} | "
-                f"{_md(', '.join(option.rules_applied) or '—')} | {_md(option.adaptation or '—')} |"
-            )
-        out.append("")
-    if report.costs is not None:
-        c = report.costs
-        out += [
-            "## Cost over time",
-            "",
-            f"Current process: {_money(c.current_monthly, c.currency)} a month. Horizon {c.horizon_months} months.",
-            "",
-            "| Option | One-time | Monthly | Break-even | Saving over the horizon |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for o in c.options:
-            if o.baseline:
-                continue
-            breakeven = (
-                f"month {o.break_even_month}" if o.break_even_month else "not within the horizon"
-            )
-            out.append(
-                f"| {_md(o.title)} | {_money(o.one_time, c.currency)} | {_money(o.monthly, c.currency)} | "
-                f"{breakeven} | {_money(o.savings_at_horizon, c.currency)} |"
-            )
-        out.append("")
-    if report.labour is not None:
-        lab = report.labour
-        out += [
-            "## Labour freed",
-            "",
-            f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive work are freed.",
-            "",
-            "| Role | Hours a week | Share removed | Hours freed | Freed time goes to |",
-            "|---|---:|---:|---:|---|",
-        ]
-        out += [
-            f"| {_md(line.role)} | {line.hours_per_week:g} | {line.share_removed:.0%} | "
-            f"{line.hours_freed:g} | {_md(line.moves_to)} |"
-            for line in lab.roles
-        ]
-        out.append("")
-    suggestions = suggestion_lines(report)
-    if suggestions:
-        out += ["**Suggested answers from the figures**", ""]
-        out += [f"- {_md(line)}" for line in suggestions]
-        out.append("")
-    return out
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -362,37 +299,14 @@ def _jinja_env() -> Any:
     )
 
 
-def _charts(report: Report) -> dict[str, str]:
-    charts = {
-        "sections": chart_svg(section_chart(report.result, report.thresholds)),
-        "drivers": chart_svg(drivers_chart(report.result)),
-        "tornado": chart_svg(tornado_chart(report.sensitivity)),
-    }
-    if report.options is not None:
-        charts["options"] = chart_svg(options_chart(report.options))
-    if report.costs is not None:
-        charts["costs"] = chart_svg(cost_chart(report.costs))
-    return charts
-
-
-def render_html(report: Report) -> str:
+def render_html(report: Report, document: Document | None = None) -> str:
     """A self-contained page: inline CSS, inline SVG charts, A4 print styles, no network."""
     import markupsafe
 
-    charts = {k: markupsafe.Markup(v) for k, v in _charts(report).items()}
+    doc = document or build_document(report)
+    charts = {k: markupsafe.Markup(v) for k, v in chart_svgs(report, doc).items()}
     template = _jinja_env().get_template("report.html.j2")
-    return str(
-        template.render(
-            report=report,
-            r=report.result,
-            charts=charts,
-            colour=report.headline.colour,
-            status=_STATUS,
-            changes=change_lines(report),
-            suggestions=suggestion_lines(report),
-            nothing_to_resolve=NOTHING_TO_RESOLVE,
-        )
-    )
+    return str(template.render(doc=doc, charts=charts))
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -410,8 +324,9 @@ _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 _LONG_RUN = re.compile(r"[^\s\u200b]{25,}")
 _BREAK_EVERY = 6
 _ZWSP = "\u200b"
-# JSON keys whose strings are not prose: SVG markup, a colour, a hash (copied from the PDF).
-_NOT_PROSE = frozenset({"charts", "colour", "sha256"})
+# JSON keys whose strings are not prose: SVG markup, a colour, the names the template
+# dispatches on.
+_NOT_PROSE = frozenset({"charts", "colour", "kind", "style", "name", "id", "status"})
 
 
 def _joins_previous(previous: str, char: str) -> bool:
@@ -451,10 +366,13 @@ def pdf_text(text: str) -> str:
 
 
 def _pdf_safe(value: Any) -> Any:
-    """Every string of the report data through :func:`pdf_text`, except the non-prose keys."""
+    """Every string of the document through :func:`pdf_text`, except the non-prose keys and
+    digests (a checksum is copied from the PDF, so it is kept whole)."""
     if isinstance(value, str):
         return pdf_text(value)
     if isinstance(value, dict):
+        if value.get("style") == "digest":
+            return value
         return {k: v if k in _NOT_PROSE else _pdf_safe(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_pdf_safe(v) for v in value]
@@ -472,38 +390,11 @@ def _typst() -> tuple[Any, bytes]:
     return compiler, source
 
 
-def render_pdf(report: Report) -> bytes:
-    """A PDF made by typst from the bundled template; data goes in as JSON, never as markup."""
-    data = report_data(report)
-    data["charts"] = _charts(report)
-    data["changes"] = change_lines(report)
-    data["suggestions"] = suggestion_lines(report)
-    data["nothing_to_resolve"] = NOTHING_TO_RESOLVE
-    data["colour"] = report.headline.colour
-    # The sentences the memo is laid out from, as the report model words them.
-    data["view"] = report.model_dump(
-        mode="json",
-        include={
-            "headline",
-            "answer_first",
-            "decision",
-            "conditions_title",
-            "conditions",
-            "rules",
-            "risks",
-            "margin_sentence",
-            "why",
-            "status",
-        },
-    )
-    data["rows"] = [
-        row.model_dump(mode="json") | {"status_text": _STATUS[row.status]} for row in report.rows
-    ]
-    data["drivers_detail"] = {
-        "for": [c.model_dump(mode="json") for c in report.result.drivers_for],
-        "against": [c.model_dump(mode="json") for c in report.result.drivers_against],
-    }
-    data = _pdf_safe(data)
+def render_pdf(report: Report, document: Document | None = None) -> bytes:
+    """A PDF made by typst from the bundled template; the document goes in as JSON data,
+    never as markup."""
+    doc = document or build_document(report)
+    data = _pdf_safe({"doc": doc.model_dump(mode="json"), "charts": chart_svgs(report, doc)})
     compiler, source = _typst()
     try:
         with _TYPST_LOCK:
