@@ -304,8 +304,13 @@ class CompiledRubric:
             )
             for q in self.questions
         )
+        # Questions whose answer can change the verdict: a weight above 0, or read by a rule.
+        self._may_change_verdict = tuple(
+            q.id for q in self.questions if q.weight > 0 or q.id in self.decisive
+        )
         self._labels: dict[tuple[str, Hashable], AnswerText] = {}
         self._clauses: dict[int, tuple[tuple[str, _Test], ...]] = {}
+        self._completion_cache: dict[tuple[str, int], list[AnswerValue] | None] = {}
 
     # --- the evaluation -------------------------------------------------------------------
 
@@ -409,7 +414,8 @@ class CompiledRubric:
                 conditions.append(index)
                 cap = min(cap, _ADAPT)
         rank, advice = self._settle_advice(values, shown, min(score_verdict.rank, cap))
-        ceiling = self._settle_advice(values, shown, cap)[0]
+        # A score at or above the cap starts from the cap itself: the same settling.
+        ceiling = rank if score_verdict.rank >= cap else self._settle_advice(values, shown, cap)[0]
         return Evaluation(
             overall,
             score_verdict,
@@ -527,11 +533,11 @@ class CompiledRubric:
     def _open_questions(
         self, values: Mapping[str, AnswerValue], possible: _CouldBeShown
     ) -> list[str]:
-        decisive = self.decisive
+        get = values.get
         return [
-            q.id
-            for q in self.questions
-            if _is_open(values.get(q.id)) and (q.weight > 0 or q.id in decisive) and possible[q.id]
+            qid
+            for qid in self._may_change_verdict
+            if ((value := get(qid)) is None or value == UNKNOWN) and possible[qid]
         ]
 
     # --- verdict range --------------------------------------------------------------------
@@ -556,7 +562,7 @@ class CompiledRubric:
         combinations = 1
         limit = EXACT_RANGE_LIMIT
         for question_id in opened:
-            options = self.by_id[question_id].question.completion_answers(limit)
+            options = self._completion_answers(question_id, limit)
             combinations *= limit + 1 if options is None else len(options)
             if options is None or combinations > limit:
                 best, worst = self._range_bound(values, opened, evaluation.shown, possible)
@@ -579,6 +585,15 @@ class CompiledRubric:
         return RangeFinding(
             Verdict.from_rank(best_rank), Verdict.from_rank(worst_rank), True, opened
         )
+
+    def _completion_answers(self, question_id: str, limit: int) -> list[AnswerValue] | None:
+        """The question's ``completion_answers(limit)``, kept: they depend on the rubric only.
+        Callers do not change the list."""
+        key = (question_id, limit)
+        if key not in self._completion_cache:
+            question = self.by_id[question_id].question
+            self._completion_cache[key] = question.completion_answers(limit)
+        return self._completion_cache[key]
 
     def _completions(
         self, opened: Sequence[str], choices: Sequence[list[AnswerValue]]
@@ -731,26 +746,35 @@ class CompiledRubric:
         self, extremes: Mapping[str, list[tuple[float, float, float, bool]]]
     ) -> tuple[float | None, float | None]:
         """The highest and the lowest overall score the items allow (see :meth:`range_bound`)."""
-        found = []
-        for high in (True, False):
-            mandatory_sections: list[tuple[float, float]] = []
-            optional_sections: list[tuple[float, float]] = []
-            for section_id, section_weight in self.section_weights:
-                items = extremes.get(section_id)
-                if section_weight == 0 or not items:
-                    continue
-                section_value = _greedy_mean(
-                    [(top if high else low, w) for low, top, w, m in items if m],
-                    [(top if high else low, w) for low, top, w, m in items if not m],
-                    high,
-                )
-                if section_value is None:
-                    continue
-                target = mandatory_sections if any(m for *_, m in items) else optional_sections
-                target.append((section_value, section_weight))
-            result = _greedy_mean(mandatory_sections, optional_sections, high)
-            found.append(None if result is None else round(result, 1))
-        return found[0], found[1]
+        # Per direction (highest, lowest): sections that count whatever the open answers
+        # are, and sections that may be left out, as (section value, section weight).
+        mandatory: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
+        optional: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
+        for section_id, section_weight in self.section_weights:
+            items = extremes.get(section_id)
+            if section_weight == 0 or not items:
+                continue
+            fixed_high, fixed_low, free_high, free_low = [], [], [], []
+            for low, top, w, m in items:
+                if m:
+                    fixed_high.append((top, w))
+                    fixed_low.append((low, w))
+                else:
+                    free_high.append((top, w))
+                    free_low.append((low, w))
+            target = mandatory if fixed_high else optional
+            for index, (fixed, free, high) in enumerate(
+                ((fixed_high, free_high, True), (fixed_low, free_low, False))
+            ):
+                section_value = _greedy_mean(fixed, free, high)
+                if section_value is not None:
+                    target[index].append((section_value, section_weight))
+        upper = _greedy_mean(mandatory[0], optional[0], True)
+        lower = _greedy_mean(mandatory[1], optional[1], False)
+        return (
+            None if upper is None else round(upper, 1),
+            None if lower is None else round(lower, 1),
+        )
 
     # --- the policy stamp -----------------------------------------------------------------
 
@@ -834,13 +858,16 @@ def _compile_question(q: AnyQuestion) -> CompiledQuestion:
 
 
 def _greedy_mean(
-    mandatory: Iterable[tuple[float, float]], optional: Iterable[tuple[float, float]], high: bool
+    mandatory: Sequence[tuple[float, float]], optional: Sequence[tuple[float, float]], high: bool
 ) -> float | None:
     """Highest (or lowest) weighted mean of all mandatory (value, weight) items plus any
     subset of the optional ones; adding items best-first while they improve it is exact."""
-    mandatory = list(mandatory)
-    total = sum(v * w for v, w in mandatory)
-    weight = sum(w for _, w in mandatory)
+    total = weight = 0.0
+    for v, w in mandatory:
+        total += v * w
+        weight += w
+    if not optional:
+        return total / weight if weight else None
     ordered = sorted(optional, key=lambda item: item[0], reverse=high)
     for value, item_weight in ordered:
         if weight == 0 or (value > total / weight if high else value < total / weight):

@@ -29,6 +29,7 @@ the compiled rubric's (:mod:`scoring.compiled`); this module explains it.
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
@@ -70,6 +71,10 @@ __all__ = [
 
 #: Drivers listed for and against adoption, each.
 DRIVER_COUNT = 5
+
+_by_points = operator.attrgetter("points")
+_by_question = operator.attrgetter("question")
+_by_points_then_question = operator.attrgetter("points", "question")
 
 
 class SectionScore(Output):
@@ -255,7 +260,10 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
             f"the answers were given against rubric {answers.rubric!r} and are scored with {rubric.id!r}"
         )
     shown = evaluation.shown
-    hidden = {qid for qid, v in values.items() if v is not None and not shown[qid]}
+    hidden: set[str] = set()
+    # Every shown answer is answered or "don't know"; any other entry may be hidden.
+    if len(values) != len(evaluation.answered) + evaluation.unknown:
+        hidden = {qid for qid, v in values.items() if v is not None and not shown.get(qid, True)}
     for question in rubric.questions if hidden else ():
         if question.id in hidden:
             controller = question.show_if
@@ -265,8 +273,8 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
                 f"{controller.question!r} is one of {', '.join(controller.any_of)}"
             )
 
-    contributions, texts = _contributions(compiled, values, evaluation)
-    sections, completeness = _tally(compiled, values, evaluation, contributions)
+    contributions, texts, points = _contributions(compiled, values, evaluation)
+    sections, completeness = _tally(compiled, evaluation, points)
     score_rank = score_verdict.rank
     rules = [rubric.hard_rules[i] for i in evaluation.rules]
     applied = [
@@ -280,12 +288,19 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
         )
         for index, rule in zip(evaluation.rules, rules, strict=True)
     ]
-    ordered = sorted(contributions, key=lambda c: (-c.points, c.question))
-    drivers_for = [c for c in ordered if c.points > 0][:DRIVER_COUNT]
-    drivers_against = [c for c in reversed(ordered) if c.points < 0][:DRIVER_COUNT]
+    # For: strongest first, ties by question id (two stable sorts). Against: weakest first,
+    # ties by question id from the end (the reverse of the same order).
+    drivers_for = sorted((c for c in contributions if c.points > 0), key=_by_question)
+    drivers_for.sort(key=_by_points, reverse=True)
+    drivers_against = sorted(
+        (c for c in contributions if c.points < 0), key=_by_question, reverse=True
+    )
+    drivers_against.sort(key=_by_points)
+    drivers_for, drivers_against = drivers_for[:DRIVER_COUNT], drivers_against[:DRIVER_COUNT]
+    weakest_first = sorted(contributions, key=_by_points_then_question)
 
     adaptation = _adaptation(compiled, values, evaluation)
-    conditions = _conditions(compiled, values, evaluation, contributions, texts, adaptation)
+    conditions = _conditions(compiled, values, evaluation, weakest_first, texts, adaptation)
     found = compiled.verdict_range(values, evaluation)
     verdict_range = VerdictRange.trusted(
         best=found.best, worst=found.worst, exact=found.exact, open_questions=found.open_questions
@@ -294,7 +309,7 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     # questions could change it (a gate that holds whatever they are, for example).
     settled = found.best is found.worst
     status = "provisional" if evaluation.provisional and not settled else "final"
-    next_steps = _next_steps(compiled, rules, contributions, texts, verdict)
+    next_steps = _next_steps(compiled, rules, weakest_first, texts, verdict)
     if status == "provisional":
         # The verdict's own steps (a pilot, say) would read as a decision already taken.
         verdict_steps = set(getattr(rubric.next_steps, verdict.value))
@@ -332,14 +347,16 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
 
 def _contributions(
     compiled: CompiledRubric, values: Mapping[str, AnswerValue], evaluation: Evaluation
-) -> tuple[list[Contribution], dict[str, AnswerText]]:
-    """Each counted answer's contribution, in rubric order, and what the report says about
-    each counted answer (its label, risk notes and next steps)."""
+) -> tuple[list[Contribution], dict[str, AnswerText], dict[str, float]]:
+    """Each counted answer's contribution, in rubric order; what the report says about each
+    counted answer (its label, risk notes and next steps); each section's points (the sum
+    of its contributions)."""
     sums = evaluation.section_sums
     section_weight = compiled.section_weight
     total_weight = sum(w for sid, w in compiled.section_weights if sid in sums and w > 0)
     out = []
     texts: dict[str, AnswerText] = {}
+    points: dict[str, float] = {}
     counted = evaluation.counted
     memo = _CONTRIBUTIONS.get(compiled)
     if memo is None or len(memo) > _MAX_REMEMBERED_CONTRIBUTIONS:
@@ -355,7 +372,7 @@ def _contributions(
         else:
             share = 0.0
         value = values[qid]
-        key = (qid, answer_key(value), share)
+        key = (qid, value if type(value) is str else answer_key(value), share)
         found = memo.get(key)
         if found is None:
             text = compiled.answer_text(qid, value)
@@ -370,9 +387,11 @@ def _contributions(
                 risk=text.risk,
             )
             found = memo[key] = (contribution, text)
-        out.append(found[0])
+        contribution = found[0]
+        out.append(contribution)
         texts[qid] = found[1]
-    return out, texts
+        points[section] = points.get(section, 0.0) + contribution.points
+    return out, texts, points
 
 
 # Contributions by (question, answer, share) per compiled rubric: they are frozen, and the
@@ -384,16 +403,10 @@ _MAX_REMEMBERED_CONTRIBUTIONS = 4096
 
 
 def _tally(
-    compiled: CompiledRubric,
-    values: Mapping[str, AnswerValue],
-    evaluation: Evaluation,
-    contributions: Sequence[Contribution],
+    compiled: CompiledRubric, evaluation: Evaluation, points: Mapping[str, float]
 ) -> tuple[list[SectionScore], Completeness]:
-    """Each section's score and counts, and how complete the answers are, in one pass."""
+    """Each section's score, counts and points, and how complete the answers are."""
     counts = evaluation.counts
-    points: dict[str, float] = {}
-    for c in contributions:
-        points[c.section] = points.get(c.section, 0.0) + c.points
     sums, coverage = evaluation.section_sums, evaluation.coverage
     sections = []
     shown_total = answered_total = 0
@@ -439,13 +452,13 @@ def _tally(
 def _next_steps(
     compiled: CompiledRubric,
     rules: Sequence[HardRule],
-    contributions: Sequence[Contribution],
+    weakest_first: Sequence[Contribution],
     texts: Mapping[str, AnswerText],
     verdict: Verdict,
 ) -> list[str]:
     steps: list[str] = [r.next_step for r in rules if r.next_step]
     # Weakest answers first: their advice matters most for the decision.
-    for contribution in sorted(contributions, key=lambda c: (c.points, c.question)):
+    for contribution in weakest_first:
         steps.extend(texts[contribution.question].next_steps)
     steps.extend(getattr(compiled.rubric.next_steps, verdict.value))
     return list(dict.fromkeys(steps))
@@ -488,7 +501,7 @@ def _conditions(
     compiled: CompiledRubric,
     values: Mapping[str, AnswerValue],
     evaluation: Evaluation,
-    contributions: Sequence[Contribution],
+    weakest_first: Sequence[Contribution],
     texts: Mapping[str, AnswerText],
     adaptation: AdaptationAdvice,
 ) -> list[ConditionItem]:
@@ -533,11 +546,9 @@ def _conditions(
         )
     if not out and evaluation.score_verdict is Verdict.ADAPT:
         by_id = rubric.questions_by_id
-        weak = [
-            c
-            for c in sorted(contributions, key=lambda c: (c.points, c.question))
-            if c.points < 0 and by_id[c.question].actionable
-        ][:SCORE_CONDITION_COUNT]
+        weak = [c for c in weakest_first if c.points < 0 and by_id[c.question].actionable][
+            :SCORE_CONDITION_COUNT
+        ]
         for contribution in weak:
             question = by_id[contribution.question]
             steps = texts[question.id].next_steps
