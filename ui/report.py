@@ -29,7 +29,7 @@ from advisor.reports.blocks import (
 )
 from advisor.reports.document import build_document
 from advisor.reports.model import Report, build_report
-from advisor.reports.render import chart, chart_key
+from advisor.reports.render import chart_key, chart_spec
 from scoring import Answers, Problem
 from ui import keys, state
 from ui.common import callback, plain, quantity, run_page, verdict_badge
@@ -123,11 +123,10 @@ def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _chart_spec(name: ChartName, key: str, _report: Report) -> dict[str, Any]:
-    """A chart's Vega-Lite spec, kept by what it is drawn from (``key``). st.vega_lite_chart
-    would validate each spec against the schema on every rerun (~35 ms a chart); the tests
-    validate these specs."""
+    """A chart's Vega-Lite spec, by what it is drawn from (``key``); a copy for this session
+    of the spec the exports keep, so a download after the page only draws it."""
     del key
-    return dict(chart(_report, name).to_dict(validate=False))
+    return chart_spec(_report, name)
 
 
 # --- one function per block kind -------------------------------------------------------------

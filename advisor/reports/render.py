@@ -58,7 +58,9 @@ __all__ = [
     "FORMATS",
     "chart",
     "chart_key",
+    "chart_spec",
     "chart_svgs",
+    "clear_chart_cache",
     "pdf_text",
     "render",
     "render_html",
@@ -150,31 +152,66 @@ def chart_key(report: Report, name: ChartName) -> str:
     return hashlib.blake2b(f"{name}\n{source}".encode(), digest_size=16).hexdigest()
 
 
-# Building an altair chart and its spec costs 40-130 ms a chart and drawing it with
-# vl-convert as much again; a report is often exported twice (the app's download after the
-# page, HTML then PDF), so each SVG is kept by what it is drawn from.
-_SVG_CACHE: OrderedDict[str, str] = OrderedDict()
-_SVG_CACHE_SIZE = 64
-_SVG_LOCK = threading.Lock()
+class _Kept:
+    """The last ``size`` values made, by key (thread-safe: downloads run on server threads)."""
+
+    def __init__(self, size: int) -> None:
+        self._values: OrderedDict[str, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()  # outside the lock: two threads may both make it, never wait long
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+# Building an altair chart and its spec costs 20-100 ms a chart, drawing it with vl-convert
+# 40-100 ms. The Report page shows the specs and the downloads then draw them; a report is
+# often exported twice (HTML then PDF). So specs and SVGs are kept by what they are drawn
+# from (chart_key), and a warm PDF only runs typst.
+_SPECS = _Kept(64)
+_SVGS = _Kept(64)
+
+
+def chart_spec(report: Report, name: ChartName) -> dict[str, Any]:
+    """A chart's Vega-Lite spec (not validated against the schema here: ~35 ms a chart;
+    the tests validate the specs). Kept, so treat it as read-only."""
+    spec: dict[str, Any] = _SPECS.get(
+        chart_key(report, name), lambda: chart(report, name).to_dict(validate=False)
+    )
+    return spec
+
+
+def clear_chart_cache(*, keep_specs: bool = False) -> None:
+    """Forget the kept chart SVGs, and the specs unless ``keep_specs`` (benchmarks draw
+    every chart again with it)."""
+    if not keep_specs:
+        _SPECS.clear()
+    _SVGS.clear()
 
 
 def chart_svgs(report: Report, document: Document) -> dict[str, str]:
     """The SVG of every chart the document places, by chart name."""
     out: dict[str, str] = {}
     for name in document.charts():
-        key = chart_key(report, name)
-        with _SVG_LOCK:
-            svg = _SVG_CACHE.get(key)
-            if svg is not None:
-                _SVG_CACHE.move_to_end(key)
-        if svg is None:
-            svg = chart_svg(chart(report, name))
-            with _SVG_LOCK:
-                _SVG_CACHE[key] = svg
-                while len(_SVG_CACHE) > _SVG_CACHE_SIZE:
-                    _SVG_CACHE.popitem(last=False)
-        out[name] = svg
+        out[name] = _SVGS.get(chart_key(report, name), functools.partial(_draw, report, name))
     return out
+
+
+def _draw(report: Report, name: ChartName) -> str:
+    return chart_svg(chart_spec(report, name))
 
 
 # --- Markdown -------------------------------------------------------------------------------
