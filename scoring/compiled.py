@@ -292,18 +292,27 @@ class CompiledRubric:
         # What evaluate reads per question, flattened: it runs thousands of times per
         # verdict range, sensitivity search or re-score.
         position = {section_id: i for i, (section_id, _) in enumerate(self.section_weights)}
-        self._plan = tuple(
-            (
-                q.id,
-                position[q.section],
-                q.weight,
-                q.controller,
-                q.reveal,
-                q.question.score_of,
-                self.by_id[q.controller].question.picks_any if q.controller else _never,
+        # A ``show_if`` on a later or unknown question (the loader refuses both) never shows.
+        earlier: set[str] = set()
+        plan = []
+        for q in self.questions:
+            picks_any = _never
+            if q.controller in earlier:
+                picks_any = self.by_id[q.controller].question.picks_any
+            plan.append(
+                (
+                    q.id,
+                    position[q.section],
+                    q.weight,
+                    q.controller,
+                    q.reveal,
+                    q.question.score_of,
+                    picks_any,
+                )
             )
-            for q in self.questions
-        )
+            earlier.add(q.id)
+        self._plan = tuple(plan)
+        self._question_ids = tuple(q.id for q in self.questions)
         # Questions whose answer can change the verdict: a weight above 0, or read by a rule.
         self._may_change_verdict = tuple(
             q.id for q in self.questions if q.weight > 0 or q.id in self.decisive
@@ -323,7 +332,8 @@ class CompiledRubric:
         4. the adaptation advice for that verdict caps it too (specialising a model is at
            most Adapt; keeping today's process is Avoid), repeated until it is stable.
         """
-        shown: dict[str, bool] = {}
+        # Every question shown to start with (one allocation); hidden ones are marked below.
+        shown = dict.fromkeys(self._question_ids, True)
         counted: dict[str, float] = {}
         answered: set[str] = set()
         # Per section, by position: shown weight, answered weight, sum of weight × x and of
@@ -338,14 +348,13 @@ class CompiledRubric:
             if controller is not None:
                 controlling = get(controller)
                 if not (
-                    shown.get(controller, False)
-                    and controlling is not None
+                    controlling is not None
                     and controlling != UNKNOWN
                     and picks_any(controlling, reveal)
+                    and shown[controller]
                 ):
                     shown[qid] = False
                     continue
-            shown[qid] = True
             shown_count[section] += 1
             shown_weight[section] += weight
             value = get(qid)

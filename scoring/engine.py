@@ -279,12 +279,14 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     rules = [rubric.hard_rules[i] for i in evaluation.rules]
     applied = [
         RuleApplied.trusted(
-            id=rule.id,
-            title=rule.title,
-            cap=Verdict(rule.cap),
-            reason=rule.reason,
-            binding=Verdict(rule.cap).rank < score_rank,
-            because=compiled.because(compiled.rule_nodes[index], values, evaluation.shown),
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "cap": Verdict(rule.cap),
+                "reason": rule.reason,
+                "binding": Verdict(rule.cap).rank < score_rank,
+                "because": compiled.because(compiled.rule_nodes[index], values, evaluation.shown),
+            }
         )
         for index, rule in zip(evaluation.rules, rules, strict=True)
     ]
@@ -303,7 +305,12 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     conditions = _conditions(compiled, values, evaluation, weakest_first, texts, adaptation)
     found = compiled.verdict_range(values, evaluation)
     verdict_range = VerdictRange.trusted(
-        best=found.best, worst=found.worst, exact=found.exact, open_questions=found.open_questions
+        {
+            "best": found.best,
+            "worst": found.worst,
+            "exact": found.exact,
+            "open_questions": found.open_questions,
+        }
     )
     # Too little answered makes a verdict provisional, unless no answer to the open
     # questions could change it (a gate that holds whatever they are, for example).
@@ -316,32 +323,34 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
         next_steps = [PROVISIONAL_STEP, *(s for s in next_steps if s not in verdict_steps)]
 
     return ScoreResult.trusted(
-        status=status,
-        verdict=verdict,
-        score_verdict=score_verdict,
-        score=value,
-        decision=_decision(
-            rubric,
-            evaluation,
-            applied,
-            conditions,
-            adaptation,
-            verdict_range,
-            drivers_for,
-            drivers_against,
-        ),
-        sections=sections,
-        contributions=contributions,
-        drivers_for=drivers_for,
-        drivers_against=drivers_against,
-        rules_applied=applied,
-        conditions=conditions,
-        completeness=completeness,
-        verdict_range=verdict_range,
-        next_steps=next_steps,
-        adaptation=adaptation,
-        policy=compiled.stamp,
-        warnings=warnings,
+        {
+            "status": status,
+            "verdict": verdict,
+            "score_verdict": score_verdict,
+            "score": value,
+            "decision": _decision(
+                rubric,
+                evaluation,
+                applied,
+                conditions,
+                adaptation,
+                verdict_range,
+                drivers_for,
+                drivers_against,
+            ),
+            "sections": sections,
+            "contributions": contributions,
+            "drivers_for": drivers_for,
+            "drivers_against": drivers_against,
+            "rules_applied": applied,
+            "conditions": conditions,
+            "completeness": completeness,
+            "verdict_range": verdict_range,
+            "next_steps": next_steps,
+            "adaptation": adaptation,
+            "policy": compiled.stamp,
+            "warnings": warnings,
+        }
     )
 
 
@@ -377,14 +386,16 @@ def _contributions(
         if found is None:
             text = compiled.answer_text(qid, value)
             contribution = Contribution.trusted(
-                question=qid,
-                section=section,
-                prompt=cq.question.prompt,
-                answer=text.label,
-                score=x,
-                share=round(share, 4),
-                points=round(share * (x - 50), 2),
-                risk=text.risk,
+                {
+                    "question": qid,
+                    "section": section,
+                    "prompt": cq.question.prompt,
+                    "answer": text.label,
+                    "score": x,
+                    "share": round(share, 4),
+                    "points": round(share * (x - 50), 2),
+                    "risk": text.risk,
+                }
             )
             found = memo[key] = (contribution, text)
         contribution = found[0]
@@ -421,30 +432,34 @@ def _tally(
         answered_total += answered
         sections.append(
             SectionScore.trusted(
-                id=section_id,
-                title=section.title,
-                weight=section.weight,
-                score=section_score,
-                answered=answered,
-                shown=shown,
-                coverage=round(coverage.get(section_id, 1.0), 3),
-                points=round(points.get(section_id, 0.0), 2),
+                {
+                    "id": section_id,
+                    "title": section.title,
+                    "weight": section.weight,
+                    "score": section_score,
+                    "answered": answered,
+                    "shown": shown,
+                    "coverage": round(coverage.get(section_id, 1.0), 3),
+                    "points": round(points.get(section_id, 0.0), 2),
+                }
             )
         )
     unknown = evaluation.unknown
     minimum = compiled.min_answered_share
     completeness = Completeness.trusted(
-        shown=shown_total,
-        answered=answered_total,
-        unknown=unknown,
-        unanswered=shown_total - answered_total - unknown,
-        fraction=round(answered_total / shown_total, 3) if shown_total else 0.0,
-        min_answered_share=minimum,
-        sections_short=[
-            section_id
-            for section_id, weight in compiled.section_weights
-            if weight > 0 and coverage.get(section_id, 1.0) < minimum
-        ],
+        {
+            "shown": shown_total,
+            "answered": answered_total,
+            "unknown": unknown,
+            "unanswered": shown_total - answered_total - unknown,
+            "fraction": round(answered_total / shown_total, 3) if shown_total else 0.0,
+            "min_answered_share": minimum,
+            "sections_short": [
+                section_id
+                for section_id, weight in compiled.section_weights
+                if weight > 0 and coverage.get(section_id, 1.0) < minimum
+            ],
+        }
     )
     return sections, completeness
 
@@ -472,18 +487,22 @@ def _adaptation(
         rule = policy.rules[evaluation.advice]
         node = compiled.advice_nodes[evaluation.advice]
         return AdaptationAdvice.trusted(
-            strategy=rule.strategy,
-            label=rule.strategy.label,
-            rationale=rule.rationale,
-            rule=rule.id,
-            because=compiled.because(node, values, evaluation.shown),
+            {
+                "strategy": rule.strategy,
+                "label": rule.strategy.label,
+                "rationale": rule.rationale,
+                "rule": rule.id,
+                "because": compiled.because(node, values, evaluation.shown),
+            }
         )
     return AdaptationAdvice.trusted(
-        strategy=policy.default_strategy,
-        label=policy.default_strategy.label,
-        rationale=policy.default_rationale,
-        rule=None,
-        because=[],
+        {
+            "strategy": policy.default_strategy,
+            "label": policy.default_strategy.label,
+            "rationale": policy.default_rationale,
+            "rule": None,
+            "because": [],
+        }
     )
 
 
@@ -515,11 +534,15 @@ def _conditions(
         condition = rubric.conditions[index]
         out.append(
             ConditionItem.trusted(
-                id=condition.id,
-                title=condition.title,
-                text=condition.text,
-                source="condition",
-                because=compiled.because(compiled.condition_nodes[index], values, evaluation.shown),
+                {
+                    "id": condition.id,
+                    "title": condition.title,
+                    "text": condition.text,
+                    "source": "condition",
+                    "because": compiled.because(
+                        compiled.condition_nodes[index], values, evaluation.shown
+                    ),
+                }
             )
         )
     for index in evaluation.rules:
@@ -527,21 +550,27 @@ def _conditions(
         if rule.cap == "adapt":
             out.append(
                 ConditionItem.trusted(
-                    id=rule.id,
-                    title=rule.title,
-                    text=rule.next_step or rule.reason,
-                    source="rule",
-                    because=compiled.because(compiled.rule_nodes[index], values, evaluation.shown),
+                    {
+                        "id": rule.id,
+                        "title": rule.title,
+                        "text": rule.next_step or rule.reason,
+                        "source": "rule",
+                        "because": compiled.because(
+                            compiled.rule_nodes[index], values, evaluation.shown
+                        ),
+                    }
                 )
             )
     if adaptation.strategy.cap is Verdict.ADAPT:
         out.append(
             ConditionItem.trusted(
-                id=f"adaptation_{adaptation.strategy.value}",
-                title=adaptation.label,
-                text=f"{adaptation.label}: {adaptation.rationale}",
-                source="adaptation",
-                because=adaptation.because,
+                {
+                    "id": f"adaptation_{adaptation.strategy.value}",
+                    "title": adaptation.label,
+                    "text": f"{adaptation.label}: {adaptation.rationale}",
+                    "source": "adaptation",
+                    "because": adaptation.because,
+                }
             )
         )
     if not out and evaluation.score_verdict is Verdict.ADAPT:
@@ -554,13 +583,15 @@ def _conditions(
             steps = texts[question.id].next_steps
             out.append(
                 ConditionItem.trusted(
-                    id=f"improve_{question.id}",
-                    title=question.prompt,
-                    text=steps[0]
-                    if steps
-                    else f"Improve the answer to “{question.prompt}” (now: {contribution.answer}).",
-                    source="score",
-                    because=[question.id],
+                    {
+                        "id": f"improve_{question.id}",
+                        "title": question.prompt,
+                        "text": steps[0]
+                        if steps
+                        else f"Improve the answer to “{question.prompt}” (now: {contribution.answer}).",
+                        "source": "score",
+                        "because": [question.id],
+                    }
                 )
             )
     return out
@@ -587,9 +618,11 @@ def _decision(
             f"and {verdict_range.best.label}"
         )
         return Decision.trusted(
-            kind="provisional",
-            ids=[],
-            text=f"Provisional: too little is answered for a final verdict; {span}.",
+            {
+                "kind": "provisional",
+                "ids": [],
+                "text": f"Provisional: too little is answered for a final verdict; {span}.",
+            }
         )
     avoiding = [r for r in rules if r.cap is Verdict.AVOID]
     if verdict is Verdict.AVOID and avoiding:
@@ -602,7 +635,11 @@ def _decision(
         else:
             extra = f" The score alone ({value:g}) would give {score_verdict.label}."
         return Decision.trusted(
-            kind="rule", ids=[r.id for r in avoiding], text=f"Avoid because {because}.{extra}"
+            {
+                "kind": "rule",
+                "ids": [r.id for r in avoiding],
+                "text": f"Avoid because {because}.{extra}",
+            }
         )
     if (
         verdict is Verdict.AVOID
@@ -610,17 +647,21 @@ def _decision(
         and score_verdict is not Verdict.AVOID
     ):
         return Decision.trusted(
-            kind="adaptation",
-            ids=[adaptation.rule or ""],
-            text=f"Avoid: the advice is to keep the current process. {adaptation.rationale}",
+            {
+                "kind": "adaptation",
+                "ids": [adaptation.rule or ""],
+                "text": f"Avoid: the advice is to keep the current process. {adaptation.rationale}",
+            }
         )
     if verdict is Verdict.AVOID:
         weakest = "; ".join(f"“{c.answer}”" for c in drivers_against[:3])
         return Decision.trusted(
-            kind="score",
-            ids=[c.question for c in drivers_against[:3]],
-            text=f"Avoid by score: {value:g} is below the Adapt line ({t.adapt:g}); the answers "
-            f"that weigh most against adoption are {weakest}.",
+            {
+                "kind": "score",
+                "ids": [c.question for c in drivers_against[:3]],
+                "text": f"Avoid by score: {value:g} is below the Adapt line ({t.adapt:g}); the answers "
+                f"that weigh most against adoption are {weakest}.",
+            }
         )
     if verdict is Verdict.ADAPT and conditions:
         names = "; ".join(c.title for c in conditions)
@@ -631,22 +672,28 @@ def _decision(
             f"({t.recommend:g}) lines."
         )
         return Decision.trusted(
-            kind="conditions",
-            ids=[c.id for c in conditions],
-            text=f"Adapt: adopt only once these conditions are met — {names}.{extra}",
+            {
+                "kind": "conditions",
+                "ids": [c.id for c in conditions],
+                "text": f"Adapt: adopt only once these conditions are met — {names}.{extra}",
+            }
         )
     if verdict is Verdict.ADAPT:
         return Decision.trusted(
-            kind="score",
-            ids=[],
-            text=f"Adapt by score: {value:g} is between the Adapt ({t.adapt:g}) and Recommend "
-            f"({t.recommend:g}) lines.",
+            {
+                "kind": "score",
+                "ids": [],
+                "text": f"Adapt by score: {value:g} is between the Adapt ({t.adapt:g}) and Recommend "
+                f"({t.recommend:g}) lines.",
+            }
         )
     strongest = "; ".join(f"“{c.answer}”" for c in drivers_for[:3])
     return Decision.trusted(
-        kind="score",
-        ids=[c.question for c in drivers_for[:3]],
-        text=f"Recommend: the score ({value:g}) is at or above the Recommend line "
-        f"({t.recommend:g}), and no gate, rule or condition holds. The answers that weigh "
-        f"most for adoption are {strongest}.",
+        {
+            "kind": "score",
+            "ids": [c.question for c in drivers_for[:3]],
+            "text": f"Recommend: the score ({value:g}) is at or above the Recommend line "
+            f"({t.recommend:g}), and no gate, rule or condition holds. The answers that weigh "
+            f"most for adoption are {strongest}.",
+        }
     )

@@ -79,6 +79,8 @@ def parse_rubric(text: str | bytes, file: str = "<rubric>") -> Rubric:
 
 
 def rubric_from_document(doc: Document) -> Rubric:
+    """The rubric a parsed document holds, checked field by field and across references;
+    raise :class:`RubricError` with every problem located in the file."""
     problems = list(_cross_checks(doc))
     try:
         rubric = Rubric.model_validate(doc.data)

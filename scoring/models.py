@@ -166,12 +166,13 @@ class Output(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     @classmethod
-    def trusted(cls, **fields: Any) -> Self:
-        """The model from values that already have its fields' types, every field given,
-        without validation: for results built many times per score from a checked rubric
-        and answers. (pydantic's ``model_construct`` would do, but is slower than
-        validating.) A float field must get a float, or JSON shows ``70`` for ``70.0``."""
-        out = cls.__new__(cls)
+    def trusted(cls, fields: dict[str, Any]) -> Self:
+        """The model from ``fields`` (field name -> value, every field given, each value
+        already of its field's type; the dict becomes the model's), without validation: for
+        results built many times per score from a checked rubric and answers. (pydantic's
+        ``model_construct`` would do, but is slower than validating.) A float field must get
+        a float, or JSON shows ``70`` for ``70.0``."""
+        out = _new_object(cls)
         _set_attribute(out, "__dict__", fields)
         _set_attribute(out, "__pydantic_fields_set__", set(fields))
         _set_attribute(out, "__pydantic_extra__", None)
@@ -180,6 +181,7 @@ class Output(BaseModel):
 
 
 _set_attribute = object.__setattr__
+_new_object = object.__new__
 
 
 class Option(Strict):

@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict
-
 from .answers import Answers, CostInputs, OptionAnswers
-from .engine import ScoreResult, score
+from .engine import ScoreResult, quick_verdict, score
 from .errors import NotEnoughAnswers
 from .limits import MAX_TITLE_CHARS, clip
-from .models import NumberQuestion, Rubric, Verdict
+from .models import Output, Rubric, Verdict
 
 __all__ = [
     "CostSummary",
@@ -50,16 +48,18 @@ __all__ = [
     "option_answers",
 ]
 
+#: The single-choice question a cost summary suggests an answer to.
 COST_PROFILE_QUESTION = "cost_profile"
+#: The number question the labour figures suggest an answer to.
 WEEKLY_HOURS_QUESTION = "weekly_hours"
+#: The number question that gives items per month when the costs do not.
 VOLUME_QUESTION = "monthly_volume"
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class OptionResult(Output):
+    """One option scored on its own answers (a baseline option is not scored): its verdict
+    and score, the hard rules that hold, the adaptation advice, its open questions."""
 
-
-class OptionResult(_Out):
     id: str
     title: str
     baseline: bool
@@ -70,13 +70,17 @@ class OptionResult(_Out):
     open_questions: int
 
 
-class OptionsComparison(_Out):
+class OptionsComparison(Output):
+    """Every option, and the preferred one with the reason (see :func:`compare_options`)."""
+
     preferred: str | None
     reason: str
     items: list[OptionResult]
 
 
-class CostSummary(_Out):
+class CostSummary(Output):
+    """One option's costs over the horizon (see the module docstring for the model)."""
+
     id: str
     title: str
     baseline: bool
@@ -90,7 +94,9 @@ class CostSummary(_Out):
     cumulative: list[float]
 
 
-class Costs(_Out):
+class Costs(Output):
+    """Each option's cumulative cost beside today's process, in ``currency``."""
+
     currency: str
     horizon_months: int
     current_monthly: float
@@ -98,7 +104,9 @@ class Costs(_Out):
     options: list[CostSummary]
 
 
-class LabourLine(_Out):
+class LabourLine(Output):
+    """One role's repetitive hours per week and the share the model removes."""
+
     role: str
     hours_per_week: float
     share_removed: float
@@ -106,7 +114,9 @@ class LabourLine(_Out):
     moves_to: str
 
 
-class Labour(_Out):
+class Labour(Output):
+    """Hours freed per week across roles, and the answer to ``weekly_hours`` they suggest."""
+
     roles: list[LabourLine]
     hours_now: float
     hours_freed: float
@@ -136,8 +146,6 @@ def option_answers(answers: Answers, option: OptionAnswers) -> Answers:
 def headline(rubric: Rubric, answers: Answers) -> tuple[Verdict, float] | None:
     """Verdict and score a list shows: the best adoption option's when options are compared
     (the same choice the report makes), else the assessment's own. Fast: no explanations."""
-    from .engine import quick_verdict
-
     if not answers.options:
         return quick_verdict(rubric, answers)
     results = [
@@ -278,7 +286,8 @@ def _volume(rubric: Rubric, answers: Answers, cost: CostInputs) -> float:
     question = rubric.questions_by_id.get(VOLUME_QUESTION)
     value = answers.answers.get(VOLUME_QUESTION)
     if (
-        isinstance(question, NumberQuestion)
+        question is not None
+        and question.kind == "number"
         and isinstance(value, int | float)
         and not isinstance(value, bool)
     ):
@@ -288,12 +297,13 @@ def _volume(rubric: Rubric, answers: Answers, cost: CostInputs) -> float:
 
 def _suggest_profile(rubric: Rubric, share: float | None) -> str | None:
     question = rubric.questions_by_id.get(COST_PROFILE_QUESTION)
-    if question is None or share is None or isinstance(question, NumberQuestion):
+    if question is None or share is None:
         return None
     wanted = (
         "mostly_one_time" if share >= 0.6 else "mostly_recurring" if share <= 0.3 else "balanced"
     )
-    return wanted if wanted in {o.id for o in question.options} else None
+    # An option id among the question's answers (a number question has none).
+    return wanted if wanted in question.possible_answers() else None
 
 
 def _summary(
@@ -389,6 +399,7 @@ def costs(rubric: Rubric, answers: Answers) -> Costs | None:
 
 
 def labour(rubric: Rubric, answers: Answers) -> Labour | None:
+    """Hours freed per role and in total, or None without labour roles."""
     if not answers.labour:
         return None
     lines = [
@@ -402,11 +413,8 @@ def labour(rubric: Rubric, answers: Answers) -> Labour | None:
         for role in answers.labour
     ]
     freed = round(sum(line.hours_freed for line in lines), 1)
-    suggested = (
-        freed
-        if isinstance(rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION), NumberQuestion)
-        else None
-    )
+    question = rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION)
+    suggested = freed if question is not None and question.kind == "number" else None
     return Labour(
         roles=lines,
         hours_now=round(sum(line.hours_per_week for line in lines), 1),
