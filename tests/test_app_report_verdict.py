@@ -9,7 +9,9 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from advisor.reports.blocks import Paragraph, Section
 from advisor.reports.charts import VERDICT_COLOURS
+from advisor.reports.document import build_document
 from advisor.reports.model import PROVISIONAL_COLOUR, build_report
 from scoring import Verdict, load_answers, load_rubric, parse_answers
 
@@ -132,3 +134,26 @@ def test_the_assessments_list_shows_a_provisional_verdict_as_provisional(app: Ap
     rows = [shown(c.value) for c in app.caption if "Three answers" not in c.value]
     row = next(r for r in rows if "questions answered" in r)
     assert row.startswith("Provisional: between Avoid and Recommend · 94.1 · 3 of 38 questions")
+
+
+def test_the_page_lays_out_the_report_document_in_its_order(app: AppTest) -> None:
+    """The page's headings are the document's, in the document's order: the memo, then the
+    analysis; the appendix tables fold away and the policy stamp is small print."""
+    _upload(app, "options.yaml", (ROOT / "examples" / "support_triage_options.yaml").read_bytes())
+    app.switch_page("ui/report.py").run()
+    assert not app.exception
+    report = build_report(
+        DEFAULT, load_answers(ROOT / "examples" / "support_triage_options.yaml", DEFAULT)
+    )
+    doc = build_document(report)
+    top = [b for b in [*doc.memo, *doc.analysis] if isinstance(b, Section)]
+    assert [shown(h.value) for h in app.subheader] == [s.title for s in top]
+    assert [e.label for e in app.expander] == ["Score by factor", "Answers"]
+    assert len(app.get("vega_lite_chart")) == len(doc.charts())
+    small_print = shown(" ".join(c.value for c in app.caption))
+    assert f"SHA-256 {report.result.policy.sha256}" in small_print
+    why = doc.find("why")
+    assert isinstance(why, Section)
+    paragraph = why.blocks[0]
+    assert isinstance(paragraph, Paragraph)
+    assert any(shown(m.value) == paragraph.text[0].text for m in app.markdown)

@@ -1,16 +1,37 @@
-"""Exports: escaping, non-ASCII in the PDF, JSON keys, chart specs."""
+"""Exports: the report document every format lays out, escaping, non-ASCII in the PDF, JSON
+keys, chart specs, golden Markdown."""
 
 from __future__ import annotations
 
+import ast
+import html
 import io
 import json
+import re
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from advisor.reports.blocks import Chart, Document, Paragraph, Section, Span, Table
 from advisor.reports.charts import drivers_chart, section_chart
-from advisor.reports.model import build_report
-from advisor.reports.render import render, render_html, render_json, render_markdown, render_pdf
+from advisor.reports.document import build_document
+from advisor.reports.model import Report, build_report
+from advisor.reports.render import (
+    chart_key,
+    chart_svgs,
+    render,
+    render_html,
+    render_json,
+    render_markdown,
+    render_pdf,
+)
 from scoring import Answers, Rubric, load_answers
+
+from .conftest import DATA, ROOT, regenerate
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+GOLDEN = DATA / "reports"
 
 SCRIPT = "<script>alert('x')</script>"
 NON_ASCII = "Café Zürich: 5 € ≥ 3 – done"
@@ -118,3 +139,199 @@ def test_drivers_chart_spec_shows_drivers_with_signs(default_rubric: Rubric) -> 
 def test_pdf_is_byte_identical_for_the_same_report(default_rubric: Rubric) -> None:
     report = build_report(default_rubric, _hostile(default_rubric))
     assert render_pdf(report) == render_pdf(report.model_copy(deep=True))
+
+
+# --- the report document -------------------------------------------------------------------
+
+
+def _example(rubric: Rubric, name: str) -> Report:
+    return build_report(rubric, load_answers(ROOT / "examples" / name, rubric))
+
+
+def _top_ids(blocks: list[object]) -> list[str]:
+    return [getattr(b, "id", "") for b in blocks]
+
+
+def test_the_memo_a_decision_meeting_reads_comes_first(default_rubric: Rubric) -> None:
+    doc = build_document(_example(default_rubric, "credit_limit_decisions.yaml"))
+    assert _top_ids(doc.memo) == [
+        "verdict",
+        "decision",
+        "conditions",
+        "rules",
+        "why",
+        "drivers",
+        "risks",
+        "next_steps",
+    ]
+    assert _top_ids(doc.analysis) == [
+        "adaptation",
+        "sensitivity",
+        "what_would_change",
+        "resolve_first",
+        "sections_chart",
+        "drivers_chart",
+    ]
+    assert _top_ids(doc.appendix) == ["scores", "answers", "policy"]
+    conditions = doc.find("conditions")
+    assert isinstance(conditions, Section) and conditions.title == "What would have to change"
+
+
+def test_options_costs_and_labour_are_analysis_with_their_charts(default_rubric: Rubric) -> None:
+    doc = build_document(_example(default_rubric, "support_triage_options.yaml"))
+    ids = _top_ids(doc.analysis)
+    assert ids.index("resolve_first") < ids.index("options") < ids.index("costs")
+    assert ids.index("costs") < ids.index("labour") < ids.index("suggestions")
+    assert doc.charts() == ["tornado", "options", "costs", "sections", "drivers"]
+    costs = doc.find("costs")
+    assert isinstance(costs, Section)
+    table = next(b for b in costs.blocks if isinstance(b, Table))
+    assert [c.label for c in table.columns] == [
+        "Option",
+        "One-time",
+        "Monthly",
+        "Break-even",
+        "Saving over the horizon",
+    ]
+    assert [[_plain(cell) for cell in row][3] for row in table.rows] == ["month 2", "month 4"]
+
+
+def _plain(spans: list[Span]) -> str:
+    return "".join(s.text for s in spans)
+
+
+def _sections(doc: Document) -> list[Section]:
+    return [b for b in doc.walk() if isinstance(b, Section)]
+
+
+def _md_read(markdown: str) -> str:
+    """Markdown as read: escapes and emphasis markers taken out, whitespace collapsed."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("**", "").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def _html_read(page: str) -> str:
+    body = re.sub(r"<svg.*?</svg>", " ", page.split("<body>", 1)[1], flags=re.S)
+    body = re.sub(r"</?(strong|span|code)\b[^>]*>", "", body)  # inline: no break in the text
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_markdown_and_html_lay_out_every_text_of_the_document(
+    default_rubric: Rubric, example: Path
+) -> None:
+    report = _example(default_rubric, example.name)
+    doc = build_document(report)
+    md, page = _md_read(render_markdown(report)), _html_read(render_html(report))
+    texts = [s.title for s in _sections(doc)]
+    texts += [_plain(b.text) for b in doc.walk() if isinstance(b, Paragraph)]
+    for block in doc.walk():
+        if isinstance(block, Table):
+            texts += [c.label for c in block.columns]
+            texts += [" ".join(_plain(cell) for cell in row).strip() for row in block.rows]
+
+    def cells_joined(text: str) -> str:  # table cells as one run of words; code unmarked
+        return " ".join(text.replace("|", " ").replace("`", "").split())
+
+    for text in texts:
+        assert " ".join(text.split()) in page, text
+        assert cells_joined(text) in cells_joined(md), text
+
+
+def test_every_format_takes_the_same_prebuilt_document(default_rubric: Rubric) -> None:
+    report = _example(default_rubric, "invoice_extraction.yaml")
+    doc = build_document(report)
+    assert render_markdown(report, doc) == render_markdown(report)
+    assert render_html(report, doc) == render_html(report)
+    assert render_pdf(report, doc) == render_pdf(report)
+
+
+# The report's words live in advisor/reports/document.py. Chart pictures carry their own
+# titles and legends (advisor/reports/charts.py), which the document reuses as labels.
+_LAYOUT_ONLY = [
+    ROOT / "advisor" / "reports" / "render.py",
+    ROOT / "advisor" / "reports" / "model.py",
+    ROOT / "advisor" / "reports" / "blocks.py",
+    ROOT / "advisor" / "reports" / "templates" / "report.html.j2",
+    ROOT / "advisor" / "reports" / "templates" / "report.typ",
+    ROOT / "ui" / "report.py",
+]
+
+
+def _prose_literals(path: Path) -> set[str]:
+    """String constants of three words or more, docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        ast.get_docstring(node, clean=False)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+    }
+    return {
+        node.value.strip()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value not in docstrings
+        and re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", node.value)
+    }
+
+
+def test_report_sentences_live_in_one_module() -> None:
+    sentences = _prose_literals(ROOT / "advisor" / "reports" / "document.py")
+    assert len(sentences) > 40  # the check reads real sentences, not an empty set
+    assert "Rules that hold" in sentences and "Answer these first:" in sentences
+    for path in _LAYOUT_ONLY:
+        text = path.read_text(encoding="utf-8")
+        repeated = sorted(s for s in sentences if s in text)
+        assert repeated == [], (path.name, repeated)
+
+
+def test_the_templates_hold_no_words_of_the_report(default_rubric: Rubric) -> None:
+    doc = build_document(_example(default_rubric, "support_triage_options.yaml"))
+    labels = {s.title for s in _sections(doc)} | {
+        c.label for b in doc.walk() if isinstance(b, Table) for c in b.columns
+    }
+    labels |= {b.label for b in doc.walk() if isinstance(b, Chart)}
+    labels |= {doc.page_label, "Answer these first:", "Up:", "Down:", "None", "(preferred)"}
+    for template in _LAYOUT_ONLY[3:5]:
+        text = template.read_text(encoding="utf-8")
+        assert [label for label in sorted(labels) if label in text] == [], template.name
+
+
+def test_a_kept_chart_is_drawn_again_only_when_its_figures_change(
+    default_rubric: Rubric,
+) -> None:
+    report = _example(default_rubric, "support_triage_options.yaml")
+    retitled = build_report(
+        default_rubric,
+        load_answers(ROOT / "examples" / "support_triage_options.yaml", default_rubric).model_copy(
+            update={"title": "Another title"}
+        ),
+    )
+    assert report.costs is not None
+    cheaper = report.model_copy(
+        update={
+            "costs": report.costs.model_copy(
+                update={"current_monthly": report.costs.current_monthly / 2}
+            )
+        }
+    )
+    for name in ("sections", "drivers", "tornado", "options", "costs"):
+        assert chart_key(report, name) == chart_key(retitled, name)  # charts show no title
+    assert chart_key(report, "costs") != chart_key(cheaper, "costs")
+    assert chart_key(report, "tornado") == chart_key(cheaper, "tornado")
+    doc = build_document(report)
+    assert chart_svgs(report, doc) == chart_svgs(retitled, build_document(retitled))
+
+
+# --- golden Markdown: the text people read, snapshot per example ---------------------------
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_markdown_matches_its_golden_file(default_rubric: Rubric, example: Path) -> None:
+    markdown = render_markdown(_example(default_rubric, example.name))
+    golden = GOLDEN / f"{example.stem}.md"
+    if regenerate():
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(markdown, encoding="utf-8")
+    assert markdown == golden.read_text(encoding="utf-8")

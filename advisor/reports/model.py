@@ -92,7 +92,7 @@ class Report(BaseModel):
     headline: Headline
     decision: str  # the sentence that says what decided the verdict (engine's decision.text)
     answer_first: list[str]  # provisional only: the prompts to answer first, in the PM's words
-    conditions_title: str  # "Conditions before adoption" | "What would have to change" (Avoid)
+    conditions_title: str  # the heading over the conditions (document.conditions_title)
     conditions: list[ConditionLine]
     rules: list[RuleLine]  # every hard rule that holds, capping or not
     risks: list[RiskNote]
