@@ -30,8 +30,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from advisor.storage import Store, evaluate  # noqa: E402
 from advisor.storage import tables as t  # noqa: E402
-from scoring import load_answers, load_rubric  # noqa: E402
-from scoring.engine import quick_verdict  # noqa: E402
+from scoring import load_answers, load_rubric, quick_verdict  # noqa: E402
 from scoring.policy import PolicyEdits, apply_edits  # noqa: E402
 
 RUBRIC = load_rubric(ROOT / "rubric" / "default.yaml")

@@ -650,28 +650,44 @@ class CompiledRubric:
         possible: Mapping[str, bool],
     ) -> tuple[Verdict, Verdict]:
         open_set = set(opened)
-        # section -> (lowest x, highest x, weight, counts whatever the open answers are)
-        extremes: dict[str, list[tuple[float, float, float, bool]]] = {}
-        for q in self.questions:
-            if q.weight == 0:
+        # Per section, by position: the items that count whatever the open answers are,
+        # summed (highest and lowest weight × x, weight), and those that may be left out
+        # as (lowest x, highest x, weight); whether the section has any item at all.
+        count = len(self.section_weights)
+        fixed_high, fixed_low, fixed_weight = [0.0] * count, [0.0] * count, [0.0] * count
+        has_fixed, has_items = [False] * count, [False] * count
+        free: list[list[tuple[float, float, float]]] = [[] for _ in range(count)]
+        get = values.get
+        for qid, section, weight, _, _, score_of, _ in self._plan:
+            if weight == 0:
                 continue
-            value = values.get(q.id)
-            if q.id in open_set:
+            if qid in open_set:
+                q = self.by_id[qid]
                 if q.low is None or q.high is None:
                     continue
                 low, high = q.low, q.high
                 # A "not applicable" answer leaves the question out, like a hidden one.
-                mandatory = certain[q.id] and not q.may_be_not_applicable
-            elif value is not None and value != UNKNOWN and possible[q.id]:
-                x = q.question.score_of(value)
+                mandatory = certain[qid] and not q.may_be_not_applicable
+            else:
+                value = get(qid)
+                if value is None or value == UNKNOWN or not possible[qid]:
+                    continue
+                x = score_of(value)
                 if x is None:
                     continue
                 low = high = x
-                mandatory = certain[q.id]
+                mandatory = certain[qid]
+            has_items[section] = True
+            if mandatory:
+                has_fixed[section] = True
+                fixed_high[section] += high * weight
+                fixed_low[section] += low * weight
+                fixed_weight[section] += weight
             else:
-                continue
-            extremes.setdefault(q.section, []).append((low, high, q.weight, mandatory))
-        upper, lower = self._bound_overall(extremes)
+                free[section].append((low, high, weight))
+        upper, lower = self._bound_overall(
+            has_items, has_fixed, fixed_high, fixed_low, fixed_weight, free
+        )
         best = verdict_for_score(upper, self.thresholds) if upper is not None else Verdict.RECOMMEND
         worst = verdict_for_score(lower, self.thresholds) if lower is not None else Verdict.AVOID
         best_rank, worst_rank = best.rank, worst.rank
@@ -752,32 +768,41 @@ class CompiledRubric:
         return every if decided else None
 
     def _bound_overall(
-        self, extremes: Mapping[str, list[tuple[float, float, float, bool]]]
+        self,
+        has_items: Sequence[bool],
+        has_fixed: Sequence[bool],
+        fixed_high: Sequence[float],
+        fixed_low: Sequence[float],
+        fixed_weight: Sequence[float],
+        free: Sequence[list[tuple[float, float, float]]],
     ) -> tuple[float | None, float | None]:
-        """The highest and the lowest overall score the items allow (see :meth:`range_bound`)."""
+        """The highest and the lowest overall score the items allow (see :meth:`range_bound`):
+        per section the best (worst) weighted mean of its fixed items plus any of its free
+        ones, then the same across sections."""
         # Per direction (highest, lowest): sections that count whatever the open answers
         # are, and sections that may be left out, as (section value, section weight).
         mandatory: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
         optional: tuple[list[tuple[float, float]], list[tuple[float, float]]] = ([], [])
-        for section_id, section_weight in self.section_weights:
-            items = extremes.get(section_id)
-            if section_weight == 0 or not items:
+        for index, (_, section_weight) in enumerate(self.section_weights):
+            if section_weight == 0 or not has_items[index]:
                 continue
-            fixed_high, fixed_low, free_high, free_low = [], [], [], []
-            for low, top, w, m in items:
-                if m:
-                    fixed_high.append((top, w))
-                    fixed_low.append((low, w))
-                else:
-                    free_high.append((top, w))
-                    free_low.append((low, w))
-            target = mandatory if fixed_high else optional
-            for index, (fixed, free, high) in enumerate(
-                ((fixed_high, free_high, True), (fixed_low, free_low, False))
+            target = mandatory if has_fixed[index] else optional
+            items = free[index]
+            for direction, (total, high) in enumerate(
+                ((fixed_high[index], True), (fixed_low[index], False))
             ):
-                section_value = _greedy_mean(fixed, free, high)
+                ordered = (
+                    sorted(
+                        ((top if high else low, w) for low, top, w in items),
+                        key=_first,
+                        reverse=high,
+                    )
+                    if items
+                    else ()
+                )
+                section_value = _greedy(total, fixed_weight[index], ordered, high)
                 if section_value is not None:
-                    target[index].append((section_value, section_weight))
+                    target[direction].append((section_value, section_weight))
         upper = _greedy_mean(mandatory[0], optional[0], True)
         lower = _greedy_mean(mandatory[1], optional[1], False)
         return (
@@ -875,9 +900,19 @@ def _greedy_mean(
     for v, w in mandatory:
         total += v * w
         weight += w
-    if not optional:
-        return total / weight if weight else None
-    ordered = sorted(optional, key=lambda item: item[0], reverse=high)
+    ordered = sorted(optional, key=_first, reverse=high) if optional else ()
+    return _greedy(total, weight, ordered, high)
+
+
+def _first(item: tuple[float, float]) -> float:
+    return item[0]
+
+
+def _greedy(
+    total: float, weight: float, ordered: Iterable[tuple[float, float]], high: bool
+) -> float | None:
+    """The mean of ``total`` over ``weight`` with items of ``ordered`` (best first) added
+    while each improves it (see :func:`_greedy_mean`)."""
     for value, item_weight in ordered:
         if weight == 0 or (value > total / weight if high else value < total / weight):
             total += value * item_weight
