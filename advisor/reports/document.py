@@ -403,12 +403,29 @@ def _muted(text: str) -> Span:
     return Span(text=text, style="muted")
 
 
-def _para(text: str, block_id: str = "") -> Paragraph:
-    return Paragraph(id=block_id, text=[_plain(text)])
+def _para(text: str) -> Paragraph:
+    return Paragraph(text=[_plain(text)])
 
 
-def _cell(text: str) -> list[Span]:
-    return [_plain(text)]
+def _item(*spans: Span | str, detail: str = "") -> Item:
+    return Item(text=[_plain(s) if isinstance(s, str) else s for s in spans], detail=detail)
+
+
+def _items(items: list[Item], *, ordered: bool = False) -> ItemList:
+    return ItemList(items=items, ordered=ordered)
+
+
+def _section(block_id: str, title: str, *blocks: Block) -> Section:
+    return Section(id=block_id, title=title, blocks=list(blocks))
+
+
+def _col(label: str, *, numeric: bool = False, width: float | None = None) -> Column:
+    return Column(label=label, numeric=numeric, width=width)
+
+
+def _table(columns: list[Column], rows: list[list[str | list[Span]]], dense: bool = False) -> Table:
+    cells = [[[_plain(c)] if isinstance(c, str) else c for c in row] for row in rows]
+    return Table(columns=columns, rows=cells, dense=dense)
 
 
 def _signed(points: float) -> str:
@@ -428,8 +445,23 @@ def build_document(
     """The report as blocks in reading order: the memo a decision meeting reads, then the
     analysis, then the appendix. ``published_on`` / ``published_by`` (the policy version's,
     known to the app) say in the policy section when and by whom it was published."""
+    p = report.result.policy
+    return Document(
+        title=report.title,
+        page_title=f"{report.title} — {report.headline.text}",
+        colour=report.headline.colour,
+        footer=f"Policy {p.id} v{p.version} · {report.generated}",
+        page_label="page {page} of {pages}",
+        memo=_memo(report),
+        analysis=_analysis(report),
+        appendix=_appendix(report, published_on, published_by),
+    )
+
+
+def _memo(report: Report) -> list[Block]:
+    """What a decision meeting reads: the verdict or the provisional state, what decided
+    it, the conditions and rules, why, the drivers each way, the risks and next steps."""
     r = report.result
-    p = r.policy
     box = report.headline
     memo: list[Block] = [
         VerdictBox(
@@ -438,7 +470,7 @@ def build_document(
             colour=box.colour,
             meaning=report.verdict_meaning,
             score_line=box.score_line,
-            policy_line=f"policy {p.id} v{p.version}",
+            policy_line=f"policy {r.policy.id} v{r.policy.version}",
             answer_first_title="Answer these first:",
             answer_first=report.answer_first,
             range=_range(report),
@@ -446,96 +478,40 @@ def build_document(
         Paragraph(id="decision", text=[_strong(report.decision)]),
     ]
     if report.conditions:
-        memo.append(
-            Section(
-                id="conditions",
-                title=report.conditions_title,
-                blocks=[
-                    ItemList(
-                        items=[
-                            Item(
-                                text=[_strong(f"{c.title}."), _plain(f" {c.text}")],
-                                detail=c.because,
-                            )
-                            for c in report.conditions
-                        ]
-                    )
-                ],
-            )
-        )
+        conditions = [
+            _item(_strong(f"{c.title}."), f" {c.text}", detail=c.because) for c in report.conditions
+        ]
+        memo.append(_section("conditions", report.conditions_title, _items(conditions)))
     if report.rules:
-        memo.append(
-            Section(
-                id="rules",
-                title="Rules that hold",
-                blocks=[
-                    Callouts(
-                        items=[
-                            Callout(
-                                text=[_strong(x.title), _plain(f" — {x.effect}.")],
-                                body=x.reason,
-                                detail=x.because,
-                                strong=x.capped,
-                            )
-                            for x in report.rules
-                        ]
-                    )
-                ],
+        rules = [
+            Callout(
+                text=[_strong(x.title), _plain(f" — {x.effect}.")],
+                body=x.reason,
+                detail=x.because,
+                strong=x.capped,
             )
-        )
+            for x in report.rules
+        ]
+        memo.append(_section("rules", "Rules that hold", Callouts(items=rules)))
     memo += [
-        Section(id="why", title="Why", blocks=[_para(report.why)]),
-        Section(
-            id="drivers",
-            title="Drivers",
-            blocks=[
-                Columns(
-                    sections=[
-                        _drivers("drivers_for", "For adoption", r.drivers_for),
-                        _drivers("drivers_against", "Against adoption", r.drivers_against),
-                    ]
-                )
-            ],
+        _section("why", "Why", _para(report.why)),
+        _section(
+            "drivers",
+            "Drivers",
+            Columns(
+                sections=[
+                    _drivers("drivers_for", "For adoption", r.drivers_for),
+                    _drivers("drivers_against", "Against adoption", r.drivers_against),
+                ]
+            ),
         ),
     ]
     if report.risks:
-        memo.append(
-            Section(
-                id="risks",
-                title="Risk notes",
-                blocks=[
-                    ItemList(
-                        items=[
-                            Item(
-                                text=[
-                                    _plain(f"{n.prompt} — "),
-                                    _strong(n.answer),
-                                    _plain(f": {n.risk}"),
-                                ]
-                            )
-                            for n in report.risks
-                        ]
-                    )
-                ],
-            )
-        )
-    memo.append(
-        Section(
-            id="next_steps",
-            title="Next steps",
-            blocks=[ItemList(items=[Item(text=[_plain(s)]) for s in r.next_steps], ordered=True)],
-        )
-    )
-    return Document(
-        title=report.title,
-        page_title=f"{report.title} — {box.text}",
-        colour=box.colour,
-        footer=f"Policy {p.id} v{p.version} · {report.generated}",
-        page_label="page {page} of {pages}",
-        memo=memo,
-        analysis=_analysis(report),
-        appendix=_appendix(report, published_on, published_by),
-    )
+        risks = [_item(f"{n.prompt} — ", _strong(n.answer), f": {n.risk}") for n in report.risks]
+        memo.append(_section("risks", "Risk notes", _items(risks)))
+    steps = _items([_item(step) for step in r.next_steps], ordered=True)
+    memo.append(_section("next_steps", "Next steps", steps))
+    return memo
 
 
 def _range(report: Report) -> list[Span]:
@@ -551,146 +527,115 @@ def _range(report: Report) -> list[Span]:
 
 
 def _drivers(block_id: str, title: str, drivers: list[Contribution]) -> Section:
-    body: Block = (
-        ItemList(
-            items=[
-                Item(
-                    text=[
-                        _plain(f"{c.prompt} — "),
-                        _strong(c.answer),
-                        _plain(f" ({_signed(c.points)})"),
-                    ]
-                )
-                for c in drivers
-            ]
-        )
-        if drivers
-        else _para("None")
-    )
-    return Section(id=block_id, title=title, blocks=[body])
+    if not drivers:
+        return _section(block_id, title, _para("None"))
+    items = [_item(f"{c.prompt} — ", _strong(c.answer), f" ({_signed(c.points)})") for c in drivers]
+    return _section(block_id, title, _items(items))
 
 
 def _analysis(report: Report) -> list[Block]:
+    """The detail behind the memo: advice, how close the verdict is and what would change
+    it, what to resolve first, options, costs, labour, and the two overview charts."""
     r = report.result
     changes = change_lines(report)
+    sensitivity = report.sensitivity.items[:SENSITIVITY_SHOWN]
     out: list[Block] = [
-        Section(
-            id="adaptation",
-            title="Adaptation advice",
-            blocks=[
-                Paragraph(
-                    text=[_strong(f"{r.adaptation.label}."), _plain(f" {r.adaptation.rationale}")]
-                )
-            ],
+        _section(
+            "adaptation",
+            "Adaptation advice",
+            Paragraph(
+                text=[_strong(f"{r.adaptation.label}."), _plain(f" {r.adaptation.rationale}")]
+            ),
         ),
-        Section(
-            id="sensitivity",
-            title="How close the verdict is",
-            blocks=[
-                _para(report.margin_sentence),
-                ItemList(
-                    items=[
-                        Item(text=[_plain(i.sentence)])
-                        for i in report.sensitivity.items[:SENSITIVITY_SHOWN]
-                    ]
-                ),
-                Chart(name="tornado", label="How close the verdict is to flipping"),
-            ],
+        _section(
+            "sensitivity",
+            "How close the verdict is",
+            _para(report.margin_sentence),
+            _items([_item(i.sentence) for i in sensitivity]),
+            Chart(name="tornado", label="How close the verdict is to flipping"),
         ),
-        Section(
-            id="what_would_change",
-            title="What would change the verdict",
-            blocks=[
-                ItemList(
-                    items=[
-                        Item(text=[_strong("Up:"), _plain(f" {changes['up']}")]),
-                        Item(text=[_strong("Down:"), _plain(f" {changes['down']}")]),
-                    ]
-                )
-            ],
+        _section(
+            "what_would_change",
+            "What would change the verdict",
+            _items(
+                [
+                    _item(_strong("Up:"), f" {changes['up']}"),
+                    _item(_strong("Down:"), f" {changes['down']}"),
+                ]
+            ),
         ),
-        Section(id="resolve_first", title="Resolve first", blocks=[_resolve_first(report)]),
+        _section("resolve_first", "Resolve first", _resolve_first(report)),
     ]
     if report.options is not None:
         out.append(_options(report.options))
     if report.costs is not None:
         c = report.costs
+        columns = [
+            _col("Option", width=1),
+            _col("One-time", numeric=True),
+            _col("Monthly", numeric=True),
+            _col("Break-even", numeric=True),
+            _col("Saving over the horizon", numeric=True),
+        ]
+        rows: list[list[str | list[Span]]] = [
+            [
+                o.title,
+                _money(o.one_time, c.currency),
+                _money(o.monthly, c.currency),
+                f"month {o.break_even_month}" if o.break_even_month else "not within the horizon",
+                _money(o.savings_at_horizon, c.currency),
+            ]
+            for o in c.options
+            if not o.baseline
+        ]
         out.append(
-            Section(
-                id="costs",
-                title="Cost over time",
-                blocks=[
-                    _para(
-                        f"Current process: {_money(c.current_monthly, c.currency)} a month; "
-                        f"horizon {c.horizon_months} months."
-                    ),
-                    Table(
-                        columns=[
-                            Column(label="Option", width=1),
-                            Column(label="One-time", numeric=True),
-                            Column(label="Monthly", numeric=True),
-                            Column(label="Break-even", numeric=True),
-                            Column(label="Saving over the horizon", numeric=True),
-                        ],
-                        rows=[
-                            [
-                                _cell(o.title),
-                                _cell(_money(o.one_time, c.currency)),
-                                _cell(_money(o.monthly, c.currency)),
-                                _cell(
-                                    f"month {o.break_even_month}"
-                                    if o.break_even_month
-                                    else "not within the horizon"
-                                ),
-                                _cell(_money(o.savings_at_horizon, c.currency)),
-                            ]
-                            for o in c.options
-                            if not o.baseline
-                        ],
-                    ),
-                    Chart(name="costs", label="Cost over time"),
-                ],
+            _section(
+                "costs",
+                "Cost over time",
+                _para(
+                    f"Current process: {_money(c.current_monthly, c.currency)} a month; "
+                    f"horizon {c.horizon_months} months."
+                ),
+                _table(columns, rows),
+                Chart(name="costs", label="Cost over time"),
             )
         )
     if report.labour is not None:
         lab = report.labour
+        columns = [
+            _col("Role", width=1),
+            _col("Hours a week", numeric=True),
+            _col("Share removed", numeric=True),
+            _col("Hours freed", numeric=True),
+            _col("Freed time goes to", width=1),
+        ]
+        rows = [
+            [
+                line.role,
+                f"{line.hours_per_week:g}",
+                f"{line.share_removed:.0%}",
+                f"{line.hours_freed:g}",
+                line.moves_to,
+            ]
+            for line in lab.roles
+        ]
         out.append(
-            Section(
-                id="labour",
-                title="Labour freed",
-                blocks=[
-                    _para(
-                        f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive "
-                        "work are freed."
-                    ),
-                    Table(
-                        columns=[
-                            Column(label="Role", width=1),
-                            Column(label="Hours a week", numeric=True),
-                            Column(label="Share removed", numeric=True),
-                            Column(label="Hours freed", numeric=True),
-                            Column(label="Freed time goes to", width=1),
-                        ],
-                        rows=[
-                            [
-                                _cell(line.role),
-                                _cell(f"{line.hours_per_week:g}"),
-                                _cell(f"{line.share_removed:.0%}"),
-                                _cell(f"{line.hours_freed:g}"),
-                                _cell(line.moves_to),
-                            ]
-                            for line in lab.roles
-                        ],
-                    ),
-                ],
+            _section(
+                "labour",
+                "Labour freed",
+                _para(
+                    f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive "
+                    "work are freed."
+                ),
+                _table(columns, rows),
             )
         )
     if suggestions := suggestion_lines(report):
         out.append(
-            Section(
-                id="suggestions",
-                title="Suggested answers from the figures",
-                blocks=[ItemList(items=[Item(text=[_plain(s)]) for s in suggestions])],
+            _section(
+                "suggestions",
+                "Suggested answers from the figures",
+                _items([_item(line) for line in suggestions]),
             )
         )
     out += [
@@ -703,27 +648,26 @@ def _analysis(report: Report) -> list[Block]:
 def _resolve_first(report: Report) -> Block:
     if not report.resolve_first:
         return _para(NOTHING_TO_RESOLVE)
-    return Table(
-        columns=[
-            Column(label="Question", width=1),
-            Column(label="Status"),
-            Column(label="Reachable verdicts"),
-            Column(label="Score range", numeric=True),
-        ],
-        rows=[
-            [
-                _cell(i.prompt),
-                _cell(i.status),
-                _cell(", ".join(v.label for v in i.verdicts)),
-                _cell(f"{i.score_low:.1f}–{i.score_high:.1f}"),
-            ]
-            for i in report.resolve_first
-        ],
-    )
+    columns = [
+        _col("Question", width=1),
+        _col("Status"),
+        _col("Reachable verdicts"),
+        _col("Score range", numeric=True),
+    ]
+    rows: list[list[str | list[Span]]] = [
+        [
+            i.prompt,
+            i.status,
+            ", ".join(v.label for v in i.verdicts),
+            f"{i.score_low:.1f}–{i.score_high:.1f}",
+        ]
+        for i in report.resolve_first
+    ]
+    return _table(columns, rows)
 
 
 def _options(comparison: OptionsComparison) -> Section:
-    rows = []
+    rows: list[list[str | list[Span]]] = []
     for o in comparison.items:
         title = [_plain(o.title)]
         if o.id == comparison.preferred:
@@ -732,32 +676,21 @@ def _options(comparison: OptionsComparison) -> Section:
             verdict = "today's process (not scored)"
         else:
             verdict = o.verdict.label if o.verdict else "—"
-        rows.append(
-            [
-                title,
-                _cell(verdict),
-                _cell("" if o.score is None else f"{o.score:.1f}"),
-                _cell(", ".join(o.rules_applied) or "—"),
-                _cell(o.adaptation or "—"),
-            ]
-        )
-    return Section(
-        id="options",
-        title="Options side by side",
-        blocks=[
-            _para(comparison.reason),
-            Table(
-                columns=[
-                    Column(label="Option", width=1.2),
-                    Column(label="Verdict"),
-                    Column(label="Score", numeric=True),
-                    Column(label="Capping rules"),
-                    Column(label="Adaptation", width=1),
-                ],
-                rows=rows,
-            ),
-            Chart(name="options", label="Options side by side", width=80),
-        ],
+        score = "" if o.score is None else f"{o.score:.1f}"
+        rows.append([title, verdict, score, ", ".join(o.rules_applied) or "—", o.adaptation or "—"])
+    columns = [
+        _col("Option", width=1.2),
+        _col("Verdict"),
+        _col("Score", numeric=True),
+        _col("Capping rules"),
+        _col("Adaptation", width=1),
+    ]
+    return _section(
+        "options",
+        "Options side by side",
+        _para(comparison.reason),
+        _table(columns, rows),
+        Chart(name="options", label="Options side by side", width=80),
     )
 
 
@@ -766,87 +699,70 @@ def _appendix(
     published_on: dt.datetime | dt.date | None,
     published_by: str | None,
 ) -> list[Block]:
+    """For reference: the score by factor, every answer, the warnings, the policy."""
     r = report.result
     p = r.policy
-    answers = []
+    scores: list[list[str | list[Span]]] = [
+        [
+            s.title,
+            f"{s.weight:g}",
+            "—" if s.score is None else f"{s.score:.1f}",
+            f"{s.answered}/{s.shown}",
+        ]
+        for s in r.sections
+    ]
+    answers: list[list[str | list[Span]]] = []
     for row in report.rows:
         answer = [_plain(row.answer)]
         if STATUS_WORDS[row.status]:
             answer += [_plain(" "), _muted(f"({STATUS_WORDS[row.status]})")]
-        answers.append(
-            [
-                _cell(row.section),
-                _cell(row.prompt),
-                answer,
-                _cell("" if row.points is None else _signed(row.points)),
-                [_muted(row.note or "")],
-            ]
-        )
+        points = "" if row.points is None else _signed(row.points)
+        answers.append([row.section, row.prompt, answer, points, [_muted(row.note or "")]])
     out: list[Block] = [
-        Section(
-            id="scores",
-            title="Score by factor",
-            blocks=[
-                Table(
-                    columns=[
-                        Column(label="Factor", width=1),
-                        Column(label="Weight", numeric=True),
-                        Column(label="Score", numeric=True),
-                        Column(label="Answered", numeric=True),
-                    ],
-                    rows=[
-                        [
-                            _cell(s.title),
-                            _cell(f"{s.weight:g}"),
-                            _cell("—" if s.score is None else f"{s.score:.1f}"),
-                            _cell(f"{s.answered}/{s.shown}"),
-                        ]
-                        for s in r.sections
-                    ],
-                )
-            ],
+        _section(
+            "scores",
+            "Score by factor",
+            _table(
+                [
+                    _col("Factor", width=1),
+                    _col("Weight", numeric=True),
+                    _col("Score", numeric=True),
+                    _col("Answered", numeric=True),
+                ],
+                scores,
+            ),
         ),
-        Section(
-            id="answers",
-            title="Answers",
-            blocks=[
-                Table(
-                    columns=[
-                        Column(label="Factor"),
-                        Column(label="Question", width=1.6),
-                        Column(label="Answer", width=1.4),
-                        Column(label="Points", numeric=True),
-                        Column(label="Note", width=1.2),
-                    ],
-                    rows=answers,
-                    dense=True,
-                )
-            ],
+        _section(
+            "answers",
+            "Answers",
+            _table(
+                [
+                    _col("Factor"),
+                    _col("Question", width=1.6),
+                    _col("Answer", width=1.4),
+                    _col("Points", numeric=True),
+                    _col("Note", width=1.2),
+                ],
+                answers,
+                dense=True,
+            ),
         ),
     ]
     if r.warnings:
-        out.append(
-            Section(
-                id="warnings",
-                title="Warnings",
-                blocks=[ItemList(items=[Item(text=[_plain(w)]) for w in r.warnings])],
-            )
-        )
+        out.append(_section("warnings", "Warnings", _items([_item(w) for w in r.warnings])))
     published = (
         f" (published {published_on:%Y-%m-%d} by {published_by})"
         if published_on is not None and published_by is not None
         else ""
     )
-    policy: list[Block] = [
-        Paragraph(
-            text=[
-                _plain(f"{p.title} — id "),
-                Span(text=p.id, style="code"),
-                _plain(f", version {p.version}{published}, SHA-256 "),
-                Span(text=p.sha256, style="digest"),
-            ]
-        )
-    ]
-    policy.append(_para(f"Generated {report.generated} by Adoption Advisor."))
-    out.append(Section(id="policy", title="Policy", blocks=policy))
+    stamp = Paragraph(
+        text=[
+            _plain(f"{p.title} — id "),
+            Span(text=p.id, style="code"),
+            _plain(f", version {p.version}{published}, SHA-256 "),
+            Span(text=p.sha256, style="digest"),
+        ]
+    )
+    generated = _para(f"Generated {report.generated} by Adoption Advisor.")
+    out.append(_section("policy", "Policy", stamp, generated))
     return out
