@@ -363,23 +363,25 @@ def _contributions(
     sums = evaluation.section_sums
     section_weight = compiled.section_weight
     total_weight = sum(w for sid, w in compiled.section_weights if sid in sums and w > 0)
-    out = []
+    # A question's share: its section's part of the overall weight times its own part of
+    # the section's counted weight.
+    parts = (
+        {sid: (section_weight[sid] / total_weight, weight) for sid, (_, weight) in sums.items()}
+        if total_weight > 0
+        else {}
+    )
+    out: list[Contribution] = []
     texts: dict[str, AnswerText] = {}
     points: dict[str, float] = {}
-    counted = evaluation.counted
     memo = _CONTRIBUTIONS.get(compiled)
     if memo is None or len(memo) > _MAX_REMEMBERED_CONTRIBUTIONS:
         memo = _CONTRIBUTIONS[compiled] = {}
-    for cq in compiled.questions:
-        qid = cq.id
-        x = counted.get(qid)
-        if x is None:
-            continue
+    by_id = compiled.by_id
+    for qid, x in evaluation.counted.items():  # in rubric order
+        cq = by_id[qid]
         section = cq.section
-        if section in sums and total_weight > 0:
-            share = (section_weight[section] / total_weight) * (cq.weight / sums[section][1])
-        else:
-            share = 0.0
+        part = parts.get(section)
+        share = part[0] * (cq.weight / part[1]) if part is not None else 0.0
         value = values[qid]
         key = (qid, value if type(value) is str else answer_key(value), share)
         found = memo.get(key)

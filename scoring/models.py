@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
@@ -261,6 +262,12 @@ class _QuestionBase(Strict):
         left out of the score)."""
         raise NotImplementedError
 
+    @property
+    def scorer(self) -> Callable[[AnswerValue], float | None]:
+        """:meth:`score_of` as the quickest callable the kind has: the compiled rubric calls
+        it for every answer of every evaluation."""
+        return self.score_of
+
     def chosen_ids(self, value: AnswerValue) -> frozenset[str]:
         """The option ids the answer picks; for a number, the id of the band it falls in.
         ``show_if`` and rule clauses (``any_of``) are matched against these."""
@@ -350,6 +357,11 @@ class _OptionsQuestion(_QuestionBase):
         """The chosen option's score; None when it is "not applicable"."""
         return self.option_scores[value]  # type: ignore[index]
 
+    @property
+    def scorer(self) -> Callable[[AnswerValue], float | None]:
+        """The lookup of the chosen option's score itself (no method call per answer)."""
+        return self.option_scores.__getitem__  # type: ignore[return-value]
+
     def chosen_ids(self, value: AnswerValue) -> frozenset[str]:
         """The chosen option (a list is read as the options it names)."""
         if isinstance(value, list):
@@ -432,6 +444,11 @@ class MultipleChoiceQuestion(_OptionsQuestion):
     combine: Literal["mean", "sum"] = Field(
         default="mean", description="mean of the chosen scores, or their sum capped at 100."
     )
+
+    @property
+    def scorer(self) -> Callable[[AnswerValue], float | None]:
+        """:meth:`score_of` (the mean or capped sum needs more than a lookup)."""
+        return self.score_of
 
     def score_of(self, value: AnswerValue) -> float | None:
         """The mean of the chosen scored options, or their sum capped at 100; None when
