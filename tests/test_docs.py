@@ -41,3 +41,17 @@ def test_committed_json_schema_is_current(capsys: pytest.CaptureFixture[str]) ->
 
     assert main(["schema"]) == 0
     assert capsys.readouterr().out == (ROOT / "rubric" / "rubric.schema.json").read_text()
+
+
+def test_the_architecture_page_maps_every_module_as_its_docstring_says() -> None:
+    """docs/architecture.md's module map is what docs/module_map.py makes from the code:
+    a new, renamed or re-described module must be mapped (run the script)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("module_map", ROOT / "docs" / "module_map.py")
+    assert spec is not None and spec.loader is not None
+    module_map = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module_map)
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    assert module_map.page_with_map(page) == page, "run: python docs/module_map.py"
+    assert "| `scoring/engine.py` |" in page and "| `ui/widgets.py` |" in page
