@@ -197,6 +197,12 @@ POLICY_ACTIVATE = "pol_activate"
 POLICY_UPLOAD = "pol_upload"
 
 
+def activate_choice(active_pk: int) -> str:
+    """The "Version for new assessments" select box while version ``active_pk`` is active:
+    a new active version gets a new box, which starts at it (see ``ui.policy._versions``)."""
+    return f"pol_activate_pk_{active_pk}"
+
+
 def threshold(name: str) -> str:
     """The editor's input for a threshold (``recommend`` or ``adapt``)."""
     return f"pol_th_{name}"

@@ -13,7 +13,13 @@ from advisor.storage import PolicyVersion, RescoreChange
 from scoring import AdvisorError, Rubric, parse_rubric, score
 from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
 from scoring.errors import NotEnoughAnswers
-from scoring.policy import PolicyEdits, apply_edits, rubric_to_yaml, section_changes
+from scoring.policy import (
+    PolicyEdits,
+    apply_edits,
+    policy_differences,
+    rubric_to_yaml,
+    section_changes,
+)
 from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
 from ui import auth, keys, state
 from ui.common import callback, flash, plain, quantity, run_page, show_problems, verdict_badge
@@ -136,6 +142,7 @@ def _publish(edited: Rubric, base_pk: int | None) -> None:
 @callback
 def _activate(pk: int) -> None:
     state.activate_policy(pk)
+    flash(f"New assessments now use {state.store().version(pk).label}.")
 
 
 # --- page parts -------------------------------------------------------------------------------
@@ -413,6 +420,23 @@ def _dry_run(edited: Rubric) -> None:
         )
 
 
+def _draft_changes(edited: Rubric, base: PolicyVersion | None) -> None:
+    """What publishing the draft would change, in sentences, against the version it was
+    edited from: the owner sees what they are about to publish, not only a new number."""
+    if base is None:
+        st.caption("A new policy: nothing published before it to compare with.")
+        return
+    changes = policy_differences(base.rubric(), edited)
+    st.markdown(f"**What the draft changes from {plain(base.label)}**")
+    if changes:
+        st.markdown("\n".join(f"- {plain(line)}" for line in changes))
+    else:
+        st.caption(
+            "No threshold, weight, rule, condition or question differs yet (only wording or "
+            "the version number, if anything)."
+        )
+
+
 def _publish_panel(edited: Rubric, base_pk: int | None, base_label: str) -> None:
     st.subheader("Publish")
     if error := st.session_state.get(keys.PUBLISH_ERROR):
@@ -470,17 +494,58 @@ def _versions(active: PolicyVersion) -> None:
         ],
         hide_index=True,
     )
-    if auth.is_admin():
-        labels = {v.pk: f"#{v.pk} {v.label}" for v in versions}
-        left, right = st.columns([3, 1])
-        chosen = left.selectbox(
-            "Version for new assessments",
-            list(labels),
-            format_func=labels.__getitem__,
-            key="pol_activate_pk",
-            index=list(labels).index(active.pk),
+    labels = {v.pk: f"#{v.pk} {v.label}" for v in versions}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    # Keyed by the active version: a select box keeps its own choice across runs and ignores
+    # ``index`` once drawn, so after a publish (or an Activate, here or elsewhere) it would
+    # still offer the old version with Activate enabled, and one click would undo the
+    # publish. A new active version gets a new box, starting at it.
+    chosen = left.selectbox(
+        "Version for new assessments",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=keys.activate_choice(active.pk),
+        index=list(labels).index(active.pk),
+    )
+    right.button(
+        "Activate",
+        key="pol_activate_button",
+        on_click=_activate,
+        args=(chosen,),
+        disabled=chosen == active.pk or not auth.is_admin(),
+        help=None if auth.is_admin() else "Making a version active needs the admin role.",
+    )
+    _version_changes(db.version(chosen), active)
+
+
+def _version_changes(version: PolicyVersion, active: PolicyVersion) -> None:
+    """The chosen version's change note and what it changed from the version it was
+    published on top of, so choosing one is an informed choice."""
+    now = " (active)" if version.pk == active.pk else ""
+    with st.container(border=True):
+        st.markdown(
+            f"**{plain(version.label)}{now}** — published {version.created_at:%Y-%m-%d} by "
+            f"{plain(version.author)}"
         )
-        right.button("Activate", on_click=_activate, args=(chosen,), disabled=chosen == active.pk)
+        if version.note.strip():
+            st.markdown(f"Change note: “{plain(version.note.strip())}”")
+        else:
+            st.caption("No change note was written for this version.")
+        if version.parent_pk is None:
+            st.caption("The first version of this policy: nothing earlier to compare with.")
+            return
+        parent = state.store().version(version.parent_pk)
+        changes = policy_differences(parent.rubric(), version.rubric())
+        if changes:
+            st.markdown(f"What it changed from {plain(parent.label)}:")
+            st.markdown("\n".join(f"- {plain(line)}" for line in changes))
+        else:
+            st.caption(
+                plain(
+                    f"No threshold, weight, rule, condition or question differs from "
+                    f"{parent.label}."
+                )
+            )
 
 
 def render() -> None:
@@ -519,8 +584,9 @@ def render() -> None:
             _reference_check(edited)
             _dry_run(edited)
             if not edits.is_empty() or not _is_published(draft):
-                base = db.version(base_pk).label if base_pk else "nothing (a new policy)"
-                _publish_panel(edited, base_pk, base)
+                base = db.version(base_pk) if base_pk else None
+                _draft_changes(edited, base)
+                _publish_panel(edited, base_pk, base.label if base else "nothing (a new policy)")
     st.divider()
     st.header("Published versions")
     _versions(active)
