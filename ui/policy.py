@@ -10,9 +10,8 @@ from pathlib import Path
 import streamlit as st
 
 from advisor.storage import PolicyVersion, RescoreChange
-from scoring import AdvisorError, Rubric, parse_rubric, score
+from scoring import AdvisorError, Rubric, parse_rubric
 from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
-from scoring.errors import NotEnoughAnswers
 from scoring.policy import (
     PolicyEdits,
     apply_edits,
@@ -288,10 +287,10 @@ def _editor(draft: Rubric) -> None:
 def _preview(edited: Rubric | None) -> None:
     st.subheader("Preview for the open assessment")
     current = state.rubric()
-    usable, _ = state.current_answers(current)
-    try:
-        before = score(current, usable)
-    except NotEnoughAnswers:
+    # Scored as every other page scores it (state.current_result: with options, the main
+    # option's answers), so "before" is the score the Report and Re-score show.
+    before = state.current_result(current)
+    if before is None:
         st.info("Answer some questions on the Assess page to preview the effect of an edit.")
         return
     left, right = st.columns(2)
@@ -302,7 +301,11 @@ def _preview(edited: Rubric | None) -> None:
         right.markdown("**After**")
         right.write("Fix the problems above to see the preview.")
         return
-    after = score(edited, state.current_answers(edited)[0])
+    after = state.current_result(edited)
+    if after is None:
+        right.markdown("**After** (the draft)")
+        right.write("No question the draft weighs is answered.")
+        return
     with right:
         st.markdown("**After** (the draft)")
         verdict_badge(after, f"{edited.id} v{edited.version}", compact=True)
