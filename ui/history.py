@@ -12,9 +12,8 @@ from advisor.storage import DECISION_LABELS, DECISION_OUTCOMES, Assessment, Deci
 from scoring import Verdict, usable_answers
 from scoring.history import answer_changes
 from ui import auth, state
-from ui.common import callback, plain, run_page
+from ui.common import callback, flash, plain, run_page
 
-FLASH = "aa_history_flash"
 #: How each kind of change reads in the history table.
 CHANGES = {
     "created": "Created",
@@ -56,7 +55,7 @@ def _record(item_id: str, revision: int) -> None:
         note=ss.get("decision_note", ""),
         report_sha256=report_sha256(item),
     )
-    ss[FLASH] = (
+    flash(
         f"Recorded: {decision.label} by {decision.decided_by} on "
         f"{decision.decided_on:%d %B %Y}, on revision {decision.revision}."
     )
@@ -173,8 +172,6 @@ def _history(item: Assessment, history: list[Revision]) -> None:
 def render() -> None:
     """The page."""
     st.title("History & decision")
-    if flash := st.session_state.pop(FLASH, None):
-        st.success(plain(flash))
     item_id = state.assessment_id()
     if item_id is None:
         st.info("Answer a question on the Assess page first: history starts with the first save.")
