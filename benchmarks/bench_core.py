@@ -9,6 +9,7 @@ scores worked out beforehand): the least any scorer must do. The target is a ful
 
 from __future__ import annotations
 
+import random
 import statistics
 import subprocess
 import sys
@@ -22,7 +23,14 @@ sys.path.insert(0, str(ROOT))
 from advisor.reports.charts import _svg  # noqa: E402
 from advisor.reports.model import build_report  # noqa: E402
 from advisor.reports.render import render_html, render_json, render_markdown, render_pdf  # noqa: E402
-from scoring import Rubric, compile_rubric, load_answers, load_rubric, score  # noqa: E402
+from scoring import (  # noqa: E402
+    Answers,
+    Rubric,
+    compile_rubric,
+    load_answers,
+    load_rubric,
+    score,
+)
 from scoring.models import UNKNOWN  # noqa: E402
 
 #: The full score() should stay within this many times the bare weighted mean.
@@ -47,6 +55,15 @@ def bare_weighted_mean(rubric: Rubric, counted: dict[str, float]) -> float | Non
             total += section.weight * section_total / section_weight
             weight += section.weight
     return round(total / weight, 1) if weight else None
+
+
+def random_answers(rubric: Rubric, seed: int) -> Answers:
+    """A complete set of answers drawn from each question's possible answers."""
+    rng = random.Random(seed)
+    return Answers(
+        title=f"random {seed}",
+        answers={q.id: rng.choice(q.possible_answers()) for q in rubric.questions},
+    )
 
 
 def per_call(fn: Callable[[], object], repeat: int) -> float:
@@ -113,12 +130,23 @@ def main() -> None:
         bases.append(per_call(bare_mean, 40) / len(examples))
     full, base = min(fulls), min(bases)
     half = per_call(lambda: score(rubric, partial), 50)
+    # The engine remembers explanation texts per answer: a set of answers it has never seen
+    # shows what a list of many different assessments costs, each scored once.
+    fresh = [random_answers(rubric, seed) for seed in range(300)]
+    start = time.perf_counter()
+    for answers in fresh:
+        score(rubric, answers)
+    unseen = (time.perf_counter() - start) / len(fresh)
     print("Scoring (default rubric, 40 questions)")
     print(
         f"  full score() with explanations     {1 / full:10.0f} assessments/s  ({full * 1e3:.2f} ms)"
     )
     print(
         f"  half answered (verdict-range bound) {1 / half:10.0f} assessments/s  ({half * 1e3:.2f} ms)"
+    )
+    print(
+        f"  300 answer sets, each scored once   {1 / unseen:10.0f} assessments/s  "
+        f"({unseen * 1e3:.2f} ms, {unseen / base:.1f}x baseline)"
     )
     print(
         f"  baseline: bare weighted mean        {1 / base:10.0f} assessments/s  ({base * 1e3:.3f} ms)"

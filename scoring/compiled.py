@@ -182,6 +182,8 @@ class CompiledQuestion:
     question: AnyQuestion
     id: str
     section: str
+    #: The position of its section in the rubric.
+    section_index: int
     weight: float
     controller: str | None
     reveal: frozenset[str]
@@ -270,8 +272,10 @@ class CompiledRubric:
         self.rubric = rubric
         self.thresholds = rubric.thresholds
         self.min_answered_share = rubric.finality.min_answered_share
+        #: Section id -> its position in the rubric.
+        self.section_position = {s.id: i for i, s in enumerate(rubric.sections)}
         self.questions: tuple[CompiledQuestion, ...] = tuple(
-            _compile_question(q) for q in rubric.questions
+            _compile_question(q, self.section_position) for q in rubric.questions
         )
         self.by_id: dict[str, CompiledQuestion] = {q.id: q for q in self.questions}
         self.section_weights: tuple[tuple[str, float], ...] = tuple(
@@ -279,10 +283,6 @@ class CompiledRubric:
         )
         #: Section id -> its weight.
         self.section_weight: dict[str, float] = dict(self.section_weights)
-        #: Section id -> its questions, in rubric order.
-        self.section_questions: dict[str, tuple[CompiledQuestion, ...]] = {
-            s.id: tuple(q for q in self.questions if q.section == s.id) for s in rubric.sections
-        }
         self.rule_nodes = {
             index: _compile_condition(rule.when, by_id)
             for index, rule in enumerate(rubric.hard_rules)
@@ -317,7 +317,6 @@ class CompiledRubric:
         self.decisive: frozenset[str] = frozenset(found)
         # What evaluate reads per question, flattened: it runs thousands of times per
         # verdict range, sensitivity search or re-score.
-        position = {section_id: i for i, (section_id, _) in enumerate(self.section_weights)}
         # A ``show_if`` on a later or unknown question (the loader refuses both) never shows.
         earlier: set[str] = set()
         plan = []
@@ -328,7 +327,7 @@ class CompiledRubric:
             plan.append(
                 (
                     q.id,
-                    position[q.section],
+                    q.section_index,
                     q.weight,
                     q.controller,
                     q.reveal,
@@ -901,13 +900,14 @@ def _rank(verdict: Verdict | None) -> int | None:
     return None if verdict is None else verdict.rank
 
 
-def _compile_question(q: AnyQuestion) -> CompiledQuestion:
+def _compile_question(q: AnyQuestion, section_position: Mapping[str, int]) -> CompiledQuestion:
     scored = [q.score_of(v) for v in q.possible_answers()]
     scores = [x for x in scored if x is not None]
     return CompiledQuestion(
         question=q,
         id=q.id,
         section=q.section,
+        section_index=section_position[q.section],
         weight=q.weight,
         controller=q.show_if.question if q.show_if else None,
         reveal=frozenset(q.show_if.any_of) if q.show_if else frozenset(),

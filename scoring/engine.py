@@ -356,31 +356,31 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
 
 def _contributions(
     compiled: CompiledRubric, values: Mapping[str, AnswerValue], evaluation: Evaluation
-) -> tuple[list[Contribution], dict[str, AnswerText], dict[str, float]]:
+) -> tuple[list[Contribution], dict[str, AnswerText], list[float]]:
     """Each counted answer's contribution, in rubric order; what the report says about each
     counted answer (its label, risk notes and next steps); each section's points (the sum
-    of its contributions)."""
+    of its contributions), by section position."""
     sums = evaluation.section_sums
     section_weight = compiled.section_weight
     total_weight = sum(w for sid, w in compiled.section_weights if sid in sums and w > 0)
     # A question's share: its section's part of the overall weight times its own part of
     # the section's counted weight.
-    parts = (
-        {sid: (section_weight[sid] / total_weight, weight) for sid, (_, weight) in sums.items()}
-        if total_weight > 0
-        else {}
-    )
+    position = compiled.section_position
+    parts: list[tuple[float, float] | None] = [None] * len(position)
+    if total_weight > 0:
+        for sid, (_, weight) in sums.items():
+            parts[position[sid]] = (section_weight[sid] / total_weight, weight)
     out: list[Contribution] = []
     texts: dict[str, AnswerText] = {}
-    points: dict[str, float] = {}
+    points = [0.0] * len(position)  # by section position
     memo = _CONTRIBUTIONS.get(compiled)
     if memo is None or len(memo) > _MAX_REMEMBERED_CONTRIBUTIONS:
         memo = _CONTRIBUTIONS[compiled] = {}
     by_id = compiled.by_id
     for qid, x in evaluation.counted.items():  # in rubric order
         cq = by_id[qid]
-        section = cq.section
-        part = parts.get(section)
+        section, index = cq.section, cq.section_index
+        part = parts[index]
         share = part[0] * (cq.weight / part[1]) if part is not None else 0.0
         value = values[qid]
         key = (qid, value if type(value) is str else answer_key(value), share)
@@ -403,7 +403,7 @@ def _contributions(
         contribution = found[0]
         out.append(contribution)
         texts[qid] = found[1]
-        points[section] = points.get(section, 0.0) + contribution.points
+        points[index] += contribution.points
     return out, texts, points
 
 
@@ -416,14 +416,14 @@ _MAX_REMEMBERED_CONTRIBUTIONS = 4096
 
 
 def _tally(
-    compiled: CompiledRubric, evaluation: Evaluation, points: Mapping[str, float]
+    compiled: CompiledRubric, evaluation: Evaluation, points: Sequence[float]
 ) -> tuple[list[SectionScore], Completeness]:
     """Each section's score, counts and points, and how complete the answers are."""
     counts = evaluation.counts
     sums, coverage = evaluation.section_sums, evaluation.coverage
     sections = []
     shown_total = answered_total = 0
-    for section in compiled.rubric.sections:
+    for index, section in enumerate(compiled.rubric.sections):
         section_id = section.id
         section_score = None
         if section_id in sums:
@@ -442,7 +442,7 @@ def _tally(
                     "answered": answered,
                     "shown": shown,
                     "coverage": round(coverage.get(section_id, 1.0), 3),
-                    "points": round(points.get(section_id, 0.0), 2),
+                    "points": round(points[index], 2),
                 }
             )
         )
