@@ -35,6 +35,12 @@ def _on_title() -> None:
 
 
 @callback
+def _on_person(block: str, key: str) -> None:
+    # Blank removes the block: the memo then leaves the line out rather than naming nobody.
+    state.set_extra(block, st.session_state[key].strip() or None)
+
+
+@callback
 def _go(step: int) -> None:
     st.session_state[keys.STEP] = step
 
@@ -165,6 +171,37 @@ def _progress_bar(counted: state.Progress) -> None:
     st.progress(done / total if total else 0.0, text=text)
 
 
+def _title_and_people() -> None:
+    """The title, and who takes the decision and who prepared it: the memo names both."""
+    if keys.TITLE_INPUT not in st.session_state:
+        st.session_state[keys.TITLE_INPUT] = state.title()
+    for key, block in ((keys.OWNER_INPUT, "owner"), (keys.AUTHOR_INPUT, "author")):
+        if key not in st.session_state:
+            st.session_state[key] = str(state.extra().get(block) or "")
+    title, owner, author = st.columns([2, 1, 1])
+    title.text_input(
+        "Assessment title", key=keys.TITLE_INPUT, max_chars=MAX_TITLE_CHARS, on_change=_on_title
+    )
+    owner.text_input(
+        "Decision owner",
+        key=keys.OWNER_INPUT,
+        max_chars=MAX_TITLE_CHARS,
+        placeholder="Who takes the decision",
+        help="Named on the report's first page, as the person the decision is for.",
+        on_change=_on_person,
+        args=("owner", keys.OWNER_INPUT),
+    )
+    author.text_input(
+        "Prepared by",
+        key=keys.AUTHOR_INPUT,
+        max_chars=MAX_TITLE_CHARS,
+        placeholder="Your name",
+        help="Named on the report's first page, as who prepared the assessment.",
+        on_change=_on_person,
+        args=("author", keys.AUTHOR_INPUT),
+    )
+
+
 def render() -> None:
     """The Assess page: title, progress, one section's questions, import and export."""
     rubric = state.rubric()
@@ -176,11 +213,7 @@ def render() -> None:
 
     st.title("Assess a use case")
     _conflict_banner()
-    if keys.TITLE_INPUT not in st.session_state:
-        st.session_state[keys.TITLE_INPUT] = state.title()
-    st.text_input(
-        "Assessment title", key=keys.TITLE_INPUT, max_chars=MAX_TITLE_CHARS, on_change=_on_title
-    )
+    _title_and_people()
     version = state.policy_version()
     if state.assessment_id():
         st.caption(f"Saved automatically after every answer · policy {plain(version.label)}")

@@ -109,6 +109,10 @@ DOWNLOAD_JOBS = "aa_download_jobs"
 
 #: The assessment title input.
 TITLE_INPUT = "title_input"
+#: The decision owner input (who takes the decision; kept in the extra block "owner").
+OWNER_INPUT = "owner_input"
+#: The "Prepared by" input (who prepared the assessment; kept in the extra block "author").
+AUTHOR_INPUT = "author_input"
 #: The "Go to section" select box (the section index).
 JUMP_SECTION = "jump_section"
 #: The answers file uploader.
@@ -131,7 +135,7 @@ def note(question_id: str) -> str:
 
 
 #: The Assess page's widgets, forgotten (to be seeded again) when other answers are loaded.
-ASSESS_WIDGETS = ("answer__", "unknown__", "note__", TITLE_INPUT)
+ASSESS_WIDGETS = ("answer__", "unknown__", "note__", TITLE_INPUT, OWNER_INPUT, AUTHOR_INPUT)
 
 # --- widget keys: Options & costs ---------------------------------------------------------------
 
