@@ -259,6 +259,7 @@ class RangeFinding(NamedTuple):
 
 
 _NO_SCORE_CEILING = Verdict.RECOMMEND
+_VERDICT_OF_RANK = {verdict.rank: verdict for verdict in Verdict}
 _MAX_REMEMBERED_LABELS = 4096
 
 
@@ -308,6 +309,10 @@ class CompiledRubric:
             for index, node in self.advice_nodes.items()
         )
         self.default_advice_cap = _rank(rubric.adaptation.default_strategy.cap)
+        # The same with each condition's test alone, for evaluate.
+        self._rule_tests = tuple((index, cap, node[-1]) for index, cap, node in self.rules)
+        self._condition_tests = tuple((index, node[-1]) for index, node in self.conditions)
+        self._advice_tests = tuple((index, cap, node[-1]) for index, cap, node in self.advice)
         found = {q for r in rubric.hard_rules if r.enabled for q in r.when.question_ids()}
         found |= {q for c in rubric.conditions if c.enabled for q in c.when.question_ids()}
         found |= {q for r in rubric.adaptation.rules for q in r.when.question_ids()}
@@ -438,26 +443,29 @@ class CompiledRubric:
         score_verdict = verdict_for_score(overall, self.thresholds)
         cap = _RECOMMEND
         rules = []
-        for index, cap_rank, node in self.rules:
-            if node[-1](values, shown, None):
+        for index, cap_rank, test in self._rule_tests:
+            if test(values, shown, None):
                 rules.append(index)
-                cap = min(cap, cap_rank)
+                if cap_rank < cap:
+                    cap = cap_rank
         conditions = []
-        for index, node in self.conditions:
-            if node[-1](values, shown, None):
+        for index, test in self._condition_tests:
+            if test(values, shown, None):
                 conditions.append(index)
-                cap = min(cap, _ADAPT)
-        rank, advice = self._settle_advice(values, shown, min(score_verdict.rank, cap))
+                if cap > _ADAPT:
+                    cap = _ADAPT
+        score_rank = score_verdict.rank
+        rank, advice = self._settle_advice(values, shown, score_rank if score_rank < cap else cap)
         # A score at or above the cap starts from the cap itself: the same settling.
-        ceiling = rank if score_verdict.rank >= cap else self._settle_advice(values, shown, cap)[0]
+        ceiling = rank if score_rank >= cap else self._settle_advice(values, shown, cap)[0]
         return Evaluation(
             overall,
             score_verdict,
-            Verdict.from_rank(rank),
+            _VERDICT_OF_RANK[rank],
             rules,
             conditions,
             advice,
-            Verdict.from_rank(ceiling),
+            _VERDICT_OF_RANK[ceiling],
             provisional,
             shown,
             counted,
@@ -481,8 +489,8 @@ class CompiledRubric:
         lowered, lowered_by = False, None
         while True:
             advice, advice_cap = None, self.default_advice_cap
-            for index, rule_cap, node in self.advice:
-                if node[-1](values, shown, rank):
+            for index, rule_cap, test in self._advice_tests:
+                if test(values, shown, rank):
                     advice, advice_cap = index, rule_cap
                     break
             if advice_cap is None or advice_cap >= rank:

@@ -292,10 +292,10 @@ def score(rubric: Rubric, answers: Answers) -> ScoreResult:
     ]
     # For: strongest first, ties by question id (two stable sorts). Against: weakest first,
     # ties by question id from the end (the reverse of the same order).
-    drivers_for = sorted((c for c in contributions if c.points > 0), key=_by_question)
+    drivers_for = sorted([c for c in contributions if c.points > 0], key=_by_question)
     drivers_for.sort(key=_by_points, reverse=True)
     drivers_against = sorted(
-        (c for c in contributions if c.points < 0), key=_by_question, reverse=True
+        [c for c in contributions if c.points < 0], key=_by_question, reverse=True
     )
     drivers_against.sort(key=_by_points)
     drivers_for, drivers_against = drivers_for[:DRIVER_COUNT], drivers_against[:DRIVER_COUNT]
