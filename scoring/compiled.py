@@ -11,6 +11,16 @@ change, resolve first), options and the fast list path (``quick_verdict``).
 What each question kind does with an answer (its score, the options it picks, its
 possible answers) is the kind's own behaviour, in :mod:`scoring.models`; a score becomes
 a verdict in one place, :func:`verdict_for_score`.
+
+The public API of a :class:`CompiledRubric`:
+
+* ``evaluate(values)`` -> :class:`Evaluation` (score, verdicts, what holds, what is shown,
+  counted and answered, coverage);
+* ``verdict_range(values)`` -> :class:`RangeFinding`; ``open_questions(values)`` and
+  ``could_be_shown(values)``;
+* ``question_score(id, value)``, ``answer_text(id, value)`` (label, risk notes, steps) and
+  ``because(node, values, shown)`` (the questions that make a condition hold);
+* ``decisive`` (questions a rule reads), ``stamp`` and ``sha256`` (the policy stamp).
 """
 
 from __future__ import annotations
@@ -50,7 +60,7 @@ __all__ = [
 ]
 
 #: The verdict range is computed exactly when the open questions have at most this many
-#: combinations of answers; above it, a bound (see :meth:`CompiledRubric.range_bound`).
+#: combinations of answers; above it, a bound (see ``CompiledRubric._range_bound``).
 EXACT_RANGE_LIMIT = 2048
 
 _RECOMMEND = Verdict.RECOMMEND.rank
@@ -70,7 +80,8 @@ def verdict_for_score(score: float, thresholds: Thresholds) -> Verdict:
 
 # A condition compiled to nested tuples, evaluated thousands of times in a verdict range,
 # a sensitivity analysis or a re-score. The last item of each node is its test, a closure
-# ``test(values, shown, rank) -> bool`` (see ``CompiledRubric.holds``):
+# ``test(values, shown, rank) -> bool``: whether the condition holds for these answers,
+# shown questions and verdict rank so far:
 #   ("q", question_id, allowed_ids, question, test) | ("v", allowed_ranks, test)
 #   | ("all", children, test) | ("any", children, test)
 _Node = tuple[Any, ...]
@@ -500,19 +511,6 @@ class CompiledRubric:
             rank = advice_cap  # lower only, so this ends within three rounds
             lowered, lowered_by = True, advice
 
-    def holds(
-        self,
-        node: _Node,
-        values: Mapping[str, AnswerValue],
-        shown: Mapping[str, bool],
-        rank: int | None = None,
-    ) -> bool:
-        """Whether a compiled condition holds: a question clause when its question is shown
-        and answered with one of ``any_of``; a verdict clause when ``rank`` is among its
-        verdicts' ranks."""
-        test: _Test = node[-1]
-        return test(values, shown, rank)
-
     def because(
         self, node: _Node, values: Mapping[str, AnswerValue], shown: Mapping[str, bool]
     ) -> list[str]:
@@ -556,11 +554,6 @@ class CompiledRubric:
 
     # --- visibility -----------------------------------------------------------------------
 
-    def shown(self, values: Mapping[str, AnswerValue]) -> dict[str, bool]:
-        """Question id -> shown for these answers: no ``show_if``, or its question shown and
-        answered with one of ``any_of``. Also what is shown whatever the open questions get."""
-        return self.evaluate(values).shown
-
     def could_be_shown(self, values: Mapping[str, AnswerValue]) -> dict[str, bool]:
         """Question id -> shown for some answers to the open questions: its ``show_if``
         question could be shown and is open or answered with one of ``any_of``."""
@@ -590,7 +583,7 @@ class CompiledRubric:
         """The best and worst verdict over every answer the open questions can still get.
 
         Exact (every completion scored) while the completions number at most
-        :data:`EXACT_RANGE_LIMIT`; above it, :meth:`range_bound`. The bound holds every
+        :data:`EXACT_RANGE_LIMIT`; above it, a guaranteed bound. The bound holds every
         completion, so enumeration stops once completions reach both its ends, and a bound
         of one verdict is already exact."""
         evaluation = evaluation or self.evaluate(values)
@@ -655,11 +648,12 @@ class CompiledRubric:
         yield from extremes
         yield from itertools.product(*choices)
 
-    def range_bound(
+    def _range_bound(
         self,
         values: Mapping[str, AnswerValue],
         opened: Sequence[str],
-        certain: Mapping[str, bool] | None = None,
+        certain: Mapping[str, bool],
+        possible: Mapping[str, bool],
     ) -> tuple[Verdict, Verdict]:
         """A guaranteed bound (best, worst) on the verdict over every answer to ``opened``.
 
@@ -670,18 +664,8 @@ class CompiledRubric:
         greedily — exact for a weighted mean — which bounds every reachable score. Caps: the
         worst case assumes every rule, condition and capping advice that could still hold
         does; the best case only the rules and conditions that hold whatever the open answers
-        are. ``certain`` is what is shown whatever they are (the evaluation's ``shown``)."""
-        if certain is None:
-            certain = self.shown(values)
-        return self._range_bound(values, opened, certain, _CouldBeShown(self, values))
-
-    def _range_bound(
-        self,
-        values: Mapping[str, AnswerValue],
-        opened: Sequence[str],
-        certain: Mapping[str, bool],
-        possible: Mapping[str, bool],
-    ) -> tuple[Verdict, Verdict]:
+        are. ``certain``: shown whatever they are (the evaluation's ``shown``); ``possible``:
+        shown for some of them."""
         open_set = set(opened)
         # Per section, by position: the items that count whatever the open answers are,
         # summed (highest and lowest weight × x, weight), and those that may be left out
@@ -809,7 +793,7 @@ class CompiledRubric:
         fixed_weight: Sequence[float],
         free: Sequence[list[tuple[float, float, float]]],
     ) -> tuple[float | None, float | None]:
-        """The highest and the lowest overall score the items allow (see :meth:`range_bound`):
+        """The highest and the lowest overall score the items allow (see ``_range_bound``):
         per section the best (worst) weighted mean of its fixed items plus any of its free
         ones, then the same across sections."""
         # Per direction (highest, lowest): sections that count whatever the open answers
