@@ -358,8 +358,8 @@ def _contributions(
     compiled: CompiledRubric, values: Mapping[str, AnswerValue], evaluation: Evaluation
 ) -> tuple[list[Contribution], dict[str, AnswerText], list[float]]:
     """Each counted answer's contribution, in rubric order; what the report says about each
-    counted answer (its label, risk notes and next steps); each section's points (the sum
-    of its contributions), by section position."""
+    counted answer that has next steps; each section's points (the sum of its
+    contributions), by section position."""
     sums = evaluation.section_sums
     section_weight = compiled.section_weight
     total_weight = sum(w for sid, w in compiled.section_weights if sid in sums and w > 0)
@@ -402,7 +402,8 @@ def _contributions(
             found = memo[key] = (contribution, text)
         contribution = found[0]
         out.append(contribution)
-        texts[qid] = found[1]
+        if found[1].next_steps:
+            texts[qid] = found[1]
         points[index] += contribution.points
     return out, texts, points
 
@@ -476,7 +477,9 @@ def _next_steps(
     steps: list[str] = [r.next_step for r in rules if r.next_step]
     # Weakest answers first: their advice matters most for the decision.
     for contribution in weakest_first:
-        steps.extend(texts[contribution.question].next_steps)
+        text = texts.get(contribution.question)
+        if text is not None:
+            steps.extend(text.next_steps)
     steps.extend(getattr(compiled.rubric.next_steps, verdict.value))
     return list(dict.fromkeys(steps))
 
@@ -582,7 +585,8 @@ def _conditions(
         ]
         for contribution in weak:
             question = by_id[contribution.question]
-            steps = texts[question.id].next_steps
+            text = texts.get(question.id)
+            steps = text.next_steps if text is not None else []
             out.append(
                 ConditionItem.trusted(
                     {

@@ -534,6 +534,21 @@ class NumberQuestion(_QuestionBase):
         band = self.band_for(value)
         return None if band.not_applicable else band.score
 
+    @property
+    def scorer(self) -> Callable[[AnswerValue], float | None]:
+        """:meth:`score_of` with the bands read once: one call per answer instead of three."""
+        bands = tuple((b.below, None if b.not_applicable else b.score) for b in self.bands)
+        last = bands[-1][1]
+
+        def score_of(value: AnswerValue) -> float | None:
+            number = float(value)  # type: ignore[arg-type]
+            for below, score in bands:
+                if below is None or number < below:
+                    return score
+            return last
+
+        return score_of
+
     def chosen_ids(self, value: AnswerValue) -> frozenset[str]:
         """The id of the band the number falls in."""
         return frozenset({self.band_for(value).id})
