@@ -153,7 +153,13 @@ def test_bad_upload_shows_located_error_and_keeps_answers(app: AppTest) -> None:
     app.file_uploader(key="answers_upload").set_value(("bad.yaml", bad, "application/x-yaml")).run()
     assert not app.exception
     errors = [shown(e.value) for e in app.error]
-    assert any("bad.yaml:3:3: answers → use_pattern: unknown option 'robots'" in e for e in errors)
+    assert any(
+        e.startswith("bad.yaml was not loaded; your current answers are unchanged.")
+        and "In bad.yaml, line 3, the answer to “Which description fits how the model will be "
+        "used?”: 'robots' is not one of its options; expected one of: “Staff use it"
+        in e
+        for e in errors
+    )
     assert app.session_state[keys.ANSWERS] == {"use_pattern": "internal_assistant"}
     assert app.radio(key="answer__use_pattern").value == "internal_assistant"
 
@@ -200,7 +206,7 @@ def test_policy_edit_errors_name_the_field(app: AppTest) -> None:
     app.number_input(key="pol_th_adapt").set_value(90.0).run()
     assert not app.exception
     errors = shown(" ".join(e.value for e in app.error))
-    assert "thresholds → adapt: expected the adapt threshold (90) to be at most" in errors
+    assert "“Adapt at or above”: expected the adapt threshold (90) to be at most" in errors
 
 
 def _button(app: AppTest, label: str) -> Any:
@@ -235,7 +241,8 @@ def test_policy_upload_bad_file_keeps_the_draft(app: AppTest) -> None:
     app.file_uploader(key="pol_upload").set_value(("mine.yaml", broken, "application/x-yaml")).run()
     assert not app.exception
     errors = shown(" ".join(e.value for e in app.error))
-    assert "mine.yaml:7:3: thresholds → adapt" in errors
+    assert "mine.yaml was not loaded; your draft is unchanged." in errors
+    assert "In mine.yaml, line 7, at thresholds → adapt: expected the adapt threshold" in errors
     assert shown(app.header[0].value) == f"Draft: default from published default v{V0}"
 
 

@@ -20,4 +20,4 @@ def test_a_flood_of_problems_is_cut_with_a_count_of_the_rest() -> None:
 def test_a_few_problems_are_all_listed() -> None:
     with mock.patch.object(common.st, "error") as error:
         common.show_problems("Bad file", [Problem("one"), Problem("two")])
-    assert error.call_args[0][0].endswith("- one\n- two")
+    assert error.call_args[0][0].endswith("- One.\n- Two.")  # said as sentences

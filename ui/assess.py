@@ -12,6 +12,7 @@ from scoring.models import AnswerValue, AnyQuestion, Section
 from ui import keys, state
 from ui.common import callback, flash, plain, quantity, run_page, show_problems
 from ui.widgets import AnswerSlot, answer_widget, heading
+from ui.wording import refused_heading
 
 
 def _section_label(index: int, section: Section, rubric: Rubric, counted: state.Progress) -> str:
@@ -111,15 +112,19 @@ def _import_export() -> None:
         )
         upload = st.file_uploader(
             "Upload an answers file (YAML or JSON)",
-            type=["yaml", "yml", "json"],
+            # Any file is taken and checked here: a file the uploader itself refused (a PDF
+            # picked by mistake) never reached the page, which then still showed the error
+            # of the file before it. Now the error names the file just uploaded.
+            type=None,
             key=keys.ANSWERS_UPLOAD,
+            help="The file “Download answers” writes, edited or not.",
         )
         if upload is not None and st.session_state.get(keys.UPLOAD_SEEN) != upload.file_id:
             st.session_state[keys.UPLOAD_SEEN] = upload.file_id
             try:
                 loaded = parse_answers(upload.getvalue(), rubric, upload.name)
             except AdvisorError as exc:
-                st.session_state[keys.UPLOAD_ERROR] = exc.problems
+                st.session_state[keys.UPLOAD_ERROR] = (upload.name, exc.problems)
             else:
                 st.session_state.pop(keys.UPLOAD_ERROR, None)
                 state.replace_all(loaded)
@@ -127,8 +132,11 @@ def _import_export() -> None:
                 st.rerun()
         if upload is None:
             st.session_state.pop(keys.UPLOAD_SEEN, None)
-        if problems := st.session_state.get(keys.UPLOAD_ERROR):
-            show_problems("The file was not loaded; your current answers are unchanged.", problems)
+        if refused := st.session_state.get(keys.UPLOAD_ERROR):
+            name, problems = refused
+            show_problems(
+                refused_heading(name, "your current answers are unchanged"), problems, rubric
+            )
 
 
 # --- the page ---------------------------------------------------------------------------------

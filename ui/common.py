@@ -14,7 +14,7 @@ import streamlit as st
 
 from advisor.reports.model import headline
 from advisor.storage import DatabaseUnavailable
-from scoring import AdvisorError, ScoreResult
+from scoring import AdvisorError, Rubric, ScoreResult
 from scoring.errors import Problem
 from scoring.limits import MAX_PROBLEMS_REPORTED, more_problems
 from ui import keys
@@ -239,10 +239,14 @@ def plain(text: object) -> str:
     return _BLOCK_START.sub(r"\1\\\2", shown)
 
 
-def show_problems(heading: str, problems: Sequence[Problem]) -> None:
-    """Each problem on its own line, literally (they quote what was typed or uploaded), and
-    wrapped rather than cut off sideways as a code block would be."""
-    shown = [f"- {plain(p)}" for p in problems[:MAX_PROBLEMS_REPORTED]]
+def show_problems(heading: str, problems: Sequence[Problem], rubric: Rubric | None = None) -> None:
+    """Each problem on its own line as a sentence (``ui.wording.problem_sentence``: with
+    ``rubric``, questions, sections and options by the texts the Assess page shows), shown
+    literally (they quote what was typed or uploaded) and wrapped rather than cut off
+    sideways as a code block would be."""
+    from ui.wording import problem_sentence
+
+    shown = [f"- {plain(problem_sentence(p, rubric))}" for p in problems[:MAX_PROBLEMS_REPORTED]]
     if (more := more_problems(len(problems))) is not None:
         shown.append(f"- {plain(more)}")
     lines = "\n".join(shown)

@@ -68,8 +68,8 @@ CLIENT = "aa_client"
 
 #: The ``file_id`` of the answers file last read (``str``), so a rerun does not read it again.
 UPLOAD_SEEN = "aa_upload_seen"
-#: The problems (``list[Problem]``) of the answers file that was refused; shown until the
-#: next upload.
+#: The answers file that was refused: ``(its name, list[Problem])``; shown until the next
+#: upload.
 UPLOAD_ERROR = "aa_upload_error"
 
 # --- Assessments: the list ----------------------------------------------------------------------
@@ -91,7 +91,7 @@ DRAFT = "aa_draft"
 POLICY_EDITS = "aa_policy_edits"
 #: The last dry run: ``(the draft's JSON, list[RescoreChange])``.
 DRY_RUN = "aa_dry_run"
-#: The problems (``list[Problem]``) of the policy file that was refused.
+#: The policy file that was refused: ``(its name, list[Problem])``.
 POLICY_ERROR = "aa_policy_error"
 #: The ``file_id`` of the policy file last read (``str``).
 POLICY_SEEN = "aa_policy_seen"

@@ -25,6 +25,7 @@ from scoring.models import AnswerValue
 from ui import keys, state
 from ui.common import callback, plain, run_page
 from ui.widgets import AnswerSlot, answer_widget, heading
+from ui.wording import problem_sentence
 
 MAX_OPTIONS = MAX_ASSESSMENT_OPTIONS
 MAX_ROLES = 6
@@ -336,7 +337,7 @@ def render() -> None:
     _, problems = state.current_answers()
     for problem in problems:
         if "options" in problem.path or not problem.path:
-            st.warning(plain(problem))
+            st.warning(plain(problem_sentence(problem, state.rubric())))
     _option_slots()
     _option_answers()
     _costs()

@@ -23,6 +23,7 @@ from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
 from ui import auth, keys, state
 from ui.common import callback, flash, plain, quantity, run_page, show_problems, verdict_badge
 from ui.keys import DRAFT, DRY_RUN, POLICY_EDITS
+from ui.wording import problem_sentence, refused_heading
 
 # --- the draft: a rubric, the version it was edited from, and the edits on top ----------------
 
@@ -56,6 +57,10 @@ def _start_draft(rubric: Rubric, source: str) -> None:
     head = state.store().head(rubric.id)
     st.session_state[DRAFT] = (rubric, head.pk if head else None, source)
     _forget_editor()
+
+
+def _sentences(exc: AdvisorError) -> str:
+    return " ".join(problem_sentence(p) for p in exc.problems)
 
 
 # --- callbacks --------------------------------------------------------------------------------
@@ -103,7 +108,7 @@ def _load_file() -> None:
     try:
         rubric = state.shipped_rubric(str(path))
     except AdvisorError as exc:
-        st.session_state[keys.POLICY_ERROR] = exc.problems
+        st.session_state[keys.POLICY_ERROR] = (Path(path).name, exc.problems)
         return
     st.session_state.pop(keys.POLICY_ERROR, None)
     _start_draft(rubric, f"file rubric/{Path(path).name}")
@@ -130,7 +135,7 @@ def _publish(edited: Rubric, base_pk: int | None) -> None:
     try:
         version = state.publish_policy(edited, note=note, base_pk=base_pk, activate=activate)
     except AdvisorError as exc:
-        st.session_state[keys.PUBLISH_ERROR] = str(exc)
+        st.session_state[keys.PUBLISH_ERROR] = _sentences(exc)
         return
     st.session_state.pop(keys.PUBLISH_ERROR, None)
     flash(f"Published {version.label}.")
@@ -170,22 +175,27 @@ def _sources() -> None:
         right_button.button("Reset the draft to the shipped default", on_click=_reset_to_shipped)
     with right:
         upload = st.file_uploader(
-            "…or upload a policy (YAML)", type=["yaml", "yml"], key=keys.POLICY_UPLOAD
+            "…or upload a policy (YAML)",
+            # Any file is taken and checked here, so the error names the file just uploaded
+            # (a file the uploader refused by its type never reached the page).
+            type=None,
+            key=keys.POLICY_UPLOAD,
         )
         if upload is not None and st.session_state.get(keys.POLICY_SEEN) != upload.file_id:
             st.session_state[keys.POLICY_SEEN] = upload.file_id
             try:
                 rubric = parse_rubric(upload.getvalue(), upload.name)
             except AdvisorError as exc:
-                st.session_state[keys.POLICY_ERROR] = exc.problems
+                st.session_state[keys.POLICY_ERROR] = (upload.name, exc.problems)
             else:
                 st.session_state.pop(keys.POLICY_ERROR, None)
                 _start_draft(rubric, f"upload {upload.name}")
                 st.rerun()
         if upload is None:
             st.session_state.pop(keys.POLICY_SEEN, None)
-    if problems := st.session_state.get(keys.POLICY_ERROR):
-        show_problems("That policy was not loaded; your draft is unchanged.", problems)
+    if refused := st.session_state.get(keys.POLICY_ERROR):
+        name, problems = refused
+        show_problems(refused_heading(name, "your draft is unchanged"), problems)
 
 
 def _weight_input(
@@ -333,7 +343,7 @@ def _reference_cases(folder: str) -> tuple[list[ReferenceCase], str | None]:
     try:
         return load_cases(folder), None
     except AdvisorError as exc:
-        return [], str(exc)
+        return [], _sentences(exc)
 
 
 @st.cache_data(max_entries=16, show_spinner="Checking the reference decisions…")
@@ -344,7 +354,7 @@ def _calibration(rubric_json: str, folder: str) -> tuple[Calibration | None, str
     try:
         return calibrate(Rubric.model_validate_json(rubric_json), cases), None
     except AdvisorError as exc:
-        return None, str(exc)
+        return None, _sentences(exc)
 
 
 def _reference_check(edited: Rubric) -> None:
@@ -581,7 +591,7 @@ def render() -> None:
                 edited = apply_edits(draft, edits)
             except AdvisorError as exc:
                 edited = None
-                show_problems("These edits do not make a valid policy:", exc.problems)
+                show_problems("These edits do not make a valid policy:", exc.problems, draft)
         _preview(edited)
         if edited is not None:
             _reference_check(edited)
