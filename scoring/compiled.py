@@ -716,19 +716,16 @@ class CompiledRubric:
                 best_rank = min(best_rank, cap)
             if state is not False:
                 worst_rank = min(worst_rank, cap)
-        # Advice: the first rule that holds picks it. For the best case, ask which rule holds
-        # when the verdict would be ``best``; for the worst, any capping advice that could.
-        for _, advice_cap, node in self.advice:
-            state = self._tri(node, values, open_set, certain, possible, best_rank)
-            if state is None:
-                break
-            if state is True:
-                if advice_cap is not None:
-                    best_rank = min(best_rank, advice_cap)
-                break
-        else:
-            if self.default_advice_cap is not None:
-                best_rank = min(best_rank, self.default_advice_cap)
+        # Advice: the first rule that holds at the verdict so far picks it. A verdict clause
+        # can make advice hold at a higher verdict and not at a lower one ("keep today's
+        # process" when the score says Recommend), so the best case is the best over every
+        # verdict the score, rules and conditions may leave (from the worst case so far up
+        # to the best), each with the most lenient advice that could be picked there.
+        best_rank = max(
+            self._lenient_advice(values, open_set, certain, possible, rank)
+            for rank in range(worst_rank, best_rank + 1)
+        )
+        # For the worst case, any capping advice that could hold.
         for _, advice_cap, node in self.advice:
             if advice_cap is None or advice_cap >= worst_rank:
                 continue
@@ -744,6 +741,26 @@ class CompiledRubric:
             worst_rank = min(worst_rank, self.default_advice_cap)
         best_rank = max(best_rank, worst_rank)
         return Verdict.from_rank(best_rank), Verdict.from_rank(worst_rank)
+
+    def _lenient_advice(
+        self,
+        values: Mapping[str, AnswerValue],
+        open_set: set[str],
+        certain: Mapping[str, bool],
+        possible: Mapping[str, bool],
+        rank: int,
+    ) -> int:
+        """The highest verdict advice can leave at the verdict ``rank``: capped only by an
+        advice rule that holds whatever the open answers are, with no rule before it that
+        might hold (else the default strategy's cap)."""
+        for _, advice_cap, node in self.advice:
+            state = self._tri(node, values, open_set, certain, possible, rank)
+            if state is None:
+                return rank
+            if state is True:
+                return rank if advice_cap is None else min(rank, advice_cap)
+        cap = self.default_advice_cap
+        return rank if cap is None else min(rank, cap)
 
     def _tri(
         self,

@@ -717,3 +717,29 @@ def test_a_verdict_clause_above_its_cap_lets_a_higher_score_give_a_lower_verdict
     low, high = score(rubric, _answers({"q": "low"})), score(rubric, _answers({"q": "high"}))
     assert (low.verdict, high.verdict) == (Verdict.ADAPT, Verdict.AVOID)
     assert high.adaptation.rule == "keep"
+
+
+@pytest.mark.parametrize("limit", [compiled.EXACT_RANGE_LIMIT, 0], ids=["exact", "bound"])
+def test_the_range_keeps_a_lower_score_that_escapes_advice_above_it(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``verdict: [recommend]`` → keep today's process, the best answer to the open
+    question gives Avoid and the worst gives Adapt: the best case of the range is Adapt,
+    whether enumerated or bounded (the bound had read the advice at the top score only)."""
+    monkeypatch.setattr(compiled, "EXACT_RANGE_LIMIT", limit)
+    keep = {"id": "keep", "when": {"all": [{"verdict": ["recommend"]}]}}
+    rubric = _tiny(
+        [_single("fixed", mid=50, other=0), _single("open", low=30, high=90)],
+        adaptation={
+            "default_strategy": "prompt_hosted",
+            "default_rationale": "r",
+            "rules": [{**keep, "strategy": "keep_current", "rationale": "r"}],
+        },
+    )
+    verdicts = {
+        score(rubric, _answers({"fixed": "mid", "open": o})).verdict for o in ("low", "high")
+    }
+    assert verdicts == {Verdict.ADAPT, Verdict.AVOID}
+    verdict_range = score(rubric, _answers({"fixed": "mid"})).verdict_range
+    assert (verdict_range.worst, verdict_range.best) == (Verdict.AVOID, Verdict.ADAPT)
+    assert verdict_range.exact is (limit > 0)
