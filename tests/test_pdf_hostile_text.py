@@ -75,7 +75,8 @@ def test_an_unterminated_right_to_left_override_in_the_title_does_not_reverse_th
     for number, page in enumerate(pages, start=1):
         footer = page.splitlines()[-1]
         assert footer == (
-            f"Pilot evil title Policy {default_rubric.id} v{default_rubric.version} · {generated}"
+            f"Pilot evil title Policy {default_rubric.id} v{default_rubric.version} "
+            f"({build_report(default_rubric, answers).result.policy.sha256[:8]}) · {generated}"
             f" · page {number} of {len(pages)}"
         ), footer
     assert all(RLO not in page and "yciloP" not in page for page in pages)

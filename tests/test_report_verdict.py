@@ -99,8 +99,12 @@ def test_a_provisional_markdown_leads_with_the_range_and_what_to_answer_first() 
     assert lines[6] == "**Answer these first:**"
     assert lines[8:11] == [f"{i}. {p}" for i, p in enumerate(report.answer_first, 1)]
     assert report.answer_first == [item.prompt for item in report.resolve_first[:3]]
-    # the decision, bold as in every other format
-    assert lines[12].startswith("**Provisional: too little is answered for a final verdict")
+    # who decides and who prepared it, then the decision, bold as in every other format
+    assert (
+        lines[12]
+        == f"Decision owner: not named · Prepared by: not named · Date: {report.generated}"
+    )
+    assert lines[14].startswith("**Provisional: too little is answered for a final verdict")
     md = render_markdown(report)
     assert "Verdict: RECOMMEND" not in md and "RECOMMEND" not in md
 

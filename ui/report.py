@@ -28,7 +28,7 @@ from advisor.reports.blocks import (
     VerdictBox,
 )
 from advisor.reports.document import build_document
-from advisor.reports.model import Report, build_report
+from advisor.reports.model import DecisionEntry, Report, RevisionEntry, build_report
 from advisor.reports.render import chart_key, chart_spec
 from scoring import Answers, Problem
 from ui import keys, state
@@ -238,6 +238,7 @@ def _lay_out(doc: Document, report: Report, set_aside: list[Problem]) -> None:
         _block(block, report, 1)
         if block.id == "decision":
             _downloads(report)
+            _copy_link()
             if set_aside:
                 st.warning(
                     quantity(
@@ -272,6 +273,57 @@ def _small_print(section: Section) -> None:
                 st.caption(_spans(item.text))
 
 
+def _recorded(report: Report) -> Report:
+    """The report with the open assessment's recorded decisions and revisions (converted
+    from the store's records here: the reports package does not read the database)."""
+    assessment_id = state.assessment_id()
+    if assessment_id is None:
+        return report
+    db = state.store()
+    decisions = [
+        DecisionEntry(
+            outcome=d.outcome,
+            label=d.label,
+            decided_by=d.decided_by,
+            decided_on=d.decided_on.isoformat(),
+            note=d.note,
+            revision=d.revision,
+            verdict=d.verdict,
+            score=d.score,
+            report_sha256=d.report_sha256,
+        )
+        for d in db.decisions(assessment_id)
+    ]
+    history = [
+        RevisionEntry(
+            revision=h.revision,
+            change=h.change,
+            saved_on=h.saved_at.date().isoformat(),
+            verdict=h.verdict,
+            score=h.score,
+        )
+        for h in db.history(assessment_id)
+    ]
+    revision = history[-1].revision if history else None
+    if not decisions and len(history) <= 1:
+        return report  # nothing the report would show: keep the cached object (and its charts)
+    return report.model_copy(
+        update={"decisions": decisions, "history": history, "revision": revision}
+    )
+
+
+def _copy_link() -> None:
+    """The assessment's full link, in a code box with a copy button."""
+    assessment_id = state.assessment_id()
+    if assessment_id is None:
+        return
+    url = str(getattr(st.context, "url", "") or "")
+    base = url.split("?", 1)[0] if url else ""
+    link = f"{base}?a={assessment_id}"
+    st.caption("Copy link: anyone with access to this app opens this assessment with it.")
+    st.code(link, language=None, wrap_lines=True)
+
+
 def render() -> None:
     rubric = state.rubric()
     st.title("Report")
@@ -281,7 +333,7 @@ def render() -> None:
         st.page_link("ui/assess.py", label="Go to the questionnaire →")
         return
     version = state.policy_version()
-    report = _report(rubric, usable.model_dump_json(), version.sha256)
+    report = _recorded(_report(rubric, usable.model_dump_json(), version.sha256))
     doc = build_document(report, published_on=version.created_at, published_by=version.author)
     _lay_out(doc, report, set_aside)
 

@@ -41,7 +41,7 @@ from .blocks import (
 from .charts import VERDICT_COLOURS
 
 if TYPE_CHECKING:
-    from .model import AnswerRow, Report
+    from .model import AnswerRow, Report, RevisionEntry
 
 __all__ = [
     "ANSWER_FIRST_COUNT",
@@ -75,17 +75,21 @@ PROVISIONAL_COLOUR = "#6b6b76"
 ANSWER_FIRST_COUNT = 3
 #: How many weights and thresholds "How close the verdict is" lists (the closest first).
 SENSITIVITY_SHOWN = 8
+#: How many hex digits of the policy's SHA-256 the footer shows (enough to tell versions apart).
+SHORT_HASH = 8
 NOTHING_TO_RESOLVE = "Nothing to resolve: every question that could count is answered."
 
 #: What the answers table says after an answer that did not count.
 STATUS_WORDS = {
     "counted": "",
-    "unknown": "don't know",
-    "unanswered": "not answered",
-    "hidden": "ignored: question hidden",
+    "unknown": "",  # the answer already says "Don't know"
+    "unanswered": "",  # the answer already says "Not answered"
+    "hidden": "not counted: the question does not apply after the other answers",
 }
+#: How "Resolve first" says why a question is open.
+OPEN_WORDS = {"unknown": "Don't know", "unanswered": "Not answered"}
 #: An answer row's answer when the question is open: not answered, or "don't know".
-UNANSWERED_LABEL = "—"
+UNANSWERED_LABEL = "Not answered"
 UNKNOWN_LABEL = "Don't know"
 
 
@@ -178,7 +182,7 @@ def answer_first(resolve: list[ResolveItem]) -> list[str]:
 def answer_label(question: Any, value: Any) -> str:
     """An answer that did not count (a hidden question's), as the PM chose it."""
     if isinstance(question, NumberQuestion):
-        return f"{value} {question.unit}"
+        return f"{_number(value)} {question.unit}"
     labels = {o.id: o.label for o in question.options}
     chosen = value if isinstance(value, list) else [value]
     return "; ".join(labels.get(c, str(c)) for c in chosen)
@@ -375,15 +379,22 @@ def suggestion_lines(report: Report) -> list[str]:
                 ),
                 {},
             )
-            answered = own.get("cost_profile", given.get("cost_profile", "not answered"))
+            labels = report.option_labels.get("cost_profile", {})
+            answered = own.get("cost_profile", given.get("cost_profile"))
+            answered_words = (
+                "not answered" if answered is None else f"“{labels.get(answered, answered)}”"
+            )
+            suggested = labels.get(option.suggested_cost_profile, option.suggested_cost_profile)
             lines.append(
-                f"{option.title}: the figures suggest cost profile “{option.suggested_cost_profile}” "
-                f"(answered: “{answered}”)."
+                f"{option.title}: the figures suggest the cost profile “{suggested}” "
+                f"(answered: {answered_words})."
             )
     if report.labour is not None and report.labour.suggested_weekly_hours is not None:
+        weekly = given.get("weekly_hours")
+        answered_hours = "not answered" if weekly is None else f"{_number(weekly)} hours"
         lines.append(
-            f"The labour figures suggest {report.labour.suggested_weekly_hours:g} hours a week of "
-            f"work the model takes over (answered: {given.get('weekly_hours', 'not answered')})."
+            f"The labour figures suggest {_hours(report.labour.suggested_weekly_hours)} hours a "
+            f"week of work the model takes over (answered: {answered_hours})."
         )
     return lines
 
@@ -450,7 +461,7 @@ def build_document(
         title=report.title,
         page_title=f"{report.title} — {report.headline.text}",
         colour=report.headline.colour,
-        footer=f"Policy {p.id} v{p.version} · {report.generated}",
+        footer=f"Policy {p.id} v{p.version} ({p.sha256[:SHORT_HASH]}) · {report.generated}",
         page_label="page {page} of {pages}",
         memo=_memo(report),
         analysis=_analysis(report),
@@ -458,9 +469,16 @@ def build_document(
     )
 
 
+#: How many reasons each way the memo names.
+MEMO_REASONS = 3
+NOT_NAMED = "not named"
+
+
 def _memo(report: Report) -> list[Block]:
-    """What a decision meeting reads: the verdict or the provisional state, what decided
-    it, the conditions and rules, why, the drivers each way, the risks and next steps."""
+    """One page a decision meeting reads: who decides and who prepared it, the verdict or
+    the provisional state, the recorded decision, the conditions and rules in one line each,
+    the three strongest reasons each way, cost and labour in a line, the risks, next steps.
+    The detail behind each line is in the analysis, which starts on a new page."""
     r = report.result
     box = report.headline
     memo: list[Block] = [
@@ -475,43 +493,122 @@ def _memo(report: Report) -> list[Block]:
             answer_first=report.answer_first,
             range=_range(report),
         ),
-        Paragraph(id="decision", text=[_strong(report.decision)]),
-    ]
-    if report.conditions:
-        conditions = [
-            _item(_strong(f"{c.title}."), f" {c.text}", detail=c.because) for c in report.conditions
-        ]
-        memo.append(_section("conditions", report.conditions_title, _items(conditions)))
-    if report.rules:
-        rules = [
-            Callout(
-                text=[_strong(x.title), _plain(f" — {x.effect}.")],
-                body=x.reason,
-                detail=x.because,
-                strong=x.capped,
-            )
-            for x in report.rules
-        ]
-        memo.append(_section("rules", "Rules that hold", Callouts(items=rules)))
-    memo += [
-        _section("why", "Why", _para(report.why)),
-        _section(
-            "drivers",
-            "Drivers",
-            Columns(
-                sections=[
-                    _drivers("drivers_for", "For adoption", r.drivers_for),
-                    _drivers("drivers_against", "Against adoption", r.drivers_against),
-                ]
-            ),
+        Paragraph(
+            id="memo_meta",
+            text=[
+                _plain(
+                    f"Decision owner: {report.owner or NOT_NAMED} · Prepared by: "
+                    f"{report.author or NOT_NAMED} · Date: {report.generated}"
+                ),
+            ],
         ),
     ]
+    if recorded := recorded_decision(report):
+        memo.append(Paragraph(id="recorded_decision", text=recorded))
+    memo.append(Paragraph(id="decision", text=[_strong(report.decision)]))
+    if report.conditions:
+        conditions = [_item(_strong(f"{c.title}.")) for c in report.conditions]
+        memo.append(_section("conditions", report.conditions_title, _items(conditions)))
+    if report.rules:
+        rules = [_item(_strong(x.title), f" — {x.effect}.") for x in report.rules]
+        memo.append(_section("rules", "Rules that hold", _items(rules)))
+    memo.append(
+        _section(
+            "reasons",
+            "The strongest reasons",
+            Columns(
+                sections=[
+                    _reasons("reasons_for", "For adoption", r.drivers_for),
+                    _reasons("reasons_against", "Against adoption", r.drivers_against),
+                ]
+            ),
+        )
+    )
+    if figures := _figure_lines(report):
+        memo.append(_section("figures", "Cost and labour", _items(figures)))
     if report.risks:
         risks = [_item(f"{n.prompt} — ", _strong(n.answer), f": {n.risk}") for n in report.risks]
         memo.append(_section("risks", "Risk notes", _items(risks)))
     steps = _items([_item(step) for step in r.next_steps], ordered=True)
     memo.append(_section("next_steps", "Next steps", steps))
     return memo
+
+
+def recorded_decision(report: Report) -> list[Span]:
+    """The latest recorded decision in a line, and whether it was taken on an earlier
+    revision than the one this report is of (nothing when none is recorded)."""
+    if not report.decisions:
+        return []
+    d = report.decisions[-1]
+    spans = [
+        _strong(f"Decision recorded: {d.label}"),
+        _plain(f" by {d.decided_by} on {d.decided_on}"),
+    ]
+    if d.note:
+        spans.append(_plain(f" — “{d.note}”"))
+    if report.revision is not None and d.revision < report.revision:
+        spans.append(
+            _muted(
+                f" (taken on revision {d.revision}; this report is of revision "
+                f"{report.revision}, edited since)"
+            )
+        )
+    return spans
+
+
+def _reasons(block_id: str, title: str, drivers: list[Contribution]) -> Section:
+    if not drivers:
+        return _section(block_id, title, _para("No answer weighs this way."))
+    items = [_item(f"{c.prompt} — ", _strong(c.answer)) for c in drivers[:MEMO_REASONS]]
+    return _section(block_id, title, _items(items, ordered=True))
+
+
+def _figure_lines(report: Report) -> list[Item]:
+    """Cost and labour in one line each (when the answers give the figures)."""
+    lines = []
+    if report.costs is not None:
+        c = report.costs
+        adopting = [o for o in c.options if not o.baseline]
+        preferred = report.options.preferred if report.options is not None else None
+        o = next((o for o in adopting if o.id == preferred), adopting[0] if adopting else None)
+        if o is not None:
+            even = (
+                f"breaks even in month {o.break_even_month}"
+                if o.break_even_month
+                else "does not break even within the horizon"
+            )
+            name = f"{o.title}: " if len(adopting) > 1 else ""
+            lines.append(
+                _item(
+                    _strong("Cost:"),
+                    f" {name}{_money(o.one_time, c.currency)} once and "
+                    f"{_money(o.monthly, c.currency)} a month against "
+                    f"{_money(c.current_monthly, c.currency)} today; {even}; "
+                    f"{_money(o.savings_at_horizon, c.currency)} saved over "
+                    f"{c.horizon_months} months.",
+                )
+            )
+    if report.labour is not None:
+        lab = report.labour
+        lines.append(
+            _item(
+                _strong("Labour:"),
+                f" {_hours(lab.hours_freed)} of {_hours(lab.hours_now)} hours a week of "
+                "repetitive work freed.",
+            )
+        )
+    return lines
+
+
+def _number(value: Any) -> str:
+    """A number as people read it (805,120); anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return _hours(float(value))
+
+
+def _hours(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
 def _range(report: Report) -> list[Span]:
@@ -528,7 +625,7 @@ def _range(report: Report) -> list[Span]:
 
 def _drivers(block_id: str, title: str, drivers: list[Contribution]) -> Section:
     if not drivers:
-        return _section(block_id, title, _para("None"))
+        return _section(block_id, title, _para("No answer weighs this way."))
     items = [_item(f"{c.prompt} — ", _strong(c.answer), f" ({_signed(c.points)})") for c in drivers]
     return _section(block_id, title, _items(items))
 
@@ -539,7 +636,35 @@ def _analysis(report: Report) -> list[Block]:
     r = report.result
     changes = change_lines(report)
     sensitivity = report.sensitivity.items[:SENSITIVITY_SHOWN]
-    out: list[Block] = [
+    out: list[Block] = []
+    if report.conditions:
+        conditions = [
+            _item(_strong(f"{c.title}."), f" {c.text}", detail=c.because) for c in report.conditions
+        ]
+        out.append(_section("conditions_detail", report.conditions_title, _items(conditions)))
+    if report.rules:
+        rules = [
+            Callout(
+                text=[_strong(x.title), _plain(f" — {x.effect}.")],
+                body=x.reason,
+                detail=x.because,
+                strong=x.capped,
+            )
+            for x in report.rules
+        ]
+        out.append(_section("rules_detail", "Rules that hold, and why", Callouts(items=rules)))
+    out += [
+        _section("why", "Why", _para(report.why)),
+        _section(
+            "drivers",
+            "Drivers",
+            Columns(
+                sections=[
+                    _drivers("drivers_for", "For adoption", r.drivers_for),
+                    _drivers("drivers_against", "Against adoption", r.drivers_against),
+                ]
+            ),
+        ),
         _section(
             "adaptation",
             "Adaptation advice",
@@ -567,7 +692,7 @@ def _analysis(report: Report) -> list[Block]:
         _section("resolve_first", "Resolve first", _resolve_first(report)),
     ]
     if report.options is not None:
-        out.append(_options(report.options))
+        out.append(_options(report.options, report.rule_titles))
     if report.costs is not None:
         c = report.costs
         columns = [
@@ -612,9 +737,9 @@ def _analysis(report: Report) -> list[Block]:
         rows = [
             [
                 line.role,
-                f"{line.hours_per_week:g}",
+                _hours(line.hours_per_week),
                 f"{line.share_removed:.0%}",
-                f"{line.hours_freed:g}",
+                _hours(line.hours_freed),
                 line.moves_to,
             ]
             for line in lab.roles
@@ -624,8 +749,8 @@ def _analysis(report: Report) -> list[Block]:
                 "labour",
                 "Labour freed",
                 _para(
-                    f"{lab.hours_freed:g} of {lab.hours_now:g} hours a week of repetitive "
-                    "work are freed."
+                    f"{_hours(lab.hours_freed)} of {_hours(lab.hours_now)} hours a week of "
+                    "repetitive work are freed."
                 ),
                 _table(columns, rows),
             )
@@ -645,6 +770,51 @@ def _analysis(report: Report) -> list[Block]:
     return out
 
 
+#: How the history names a stored change.
+CHANGE_WORDS = {
+    "created": "Created",
+    "saved": "Answers edited",
+    "renamed": "Renamed",
+    "deleted": "Deleted",
+    "restored": "Restored",
+    "re-scored": "Re-scored under another policy version",
+    "imported": "Imported",
+}
+
+
+def _history_rows(report: Report) -> list[list[str | list[Span]]]:
+    runs: list[list[RevisionEntry]] = []
+    for entry in report.history:
+        if runs and (runs[-1][-1].change, runs[-1][-1].verdict) == (entry.change, entry.verdict):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    rows: list[list[str | list[Span]]] = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        numbers = str(first.revision) if first is last else f"{first.revision}–{last.revision}"
+        rows.append(
+            [
+                numbers,
+                last.saved_on,
+                CHANGE_WORDS.get(last.change, last.change.capitalize()),
+                _verdict_word(last.verdict),
+                "—" if last.score is None else f"{last.score:.1f}",
+            ]
+        )
+    return rows
+
+
+def _verdict_word(value: str | None) -> str:
+    """A stored verdict value as its label ("—" while none was given)."""
+    if value is None:
+        return "—"
+    try:
+        return Verdict(value).label
+    except ValueError:
+        return value
+
+
 def _resolve_first(report: Report) -> Block:
     if not report.resolve_first:
         return _para(NOTHING_TO_RESOLVE)
@@ -657,7 +827,7 @@ def _resolve_first(report: Report) -> Block:
     rows: list[list[str | list[Span]]] = [
         [
             i.prompt,
-            i.status,
+            OPEN_WORDS.get(i.status, i.status),
             ", ".join(v.label for v in i.verdicts),
             f"{i.score_low:.1f}–{i.score_high:.1f}",
         ]
@@ -666,7 +836,7 @@ def _resolve_first(report: Report) -> Block:
     return _table(columns, rows)
 
 
-def _options(comparison: OptionsComparison) -> Section:
+def _options(comparison: OptionsComparison, rule_titles: dict[str, str]) -> Section:
     rows: list[list[str | list[Span]]] = []
     for o in comparison.items:
         title = [_plain(o.title)]
@@ -676,8 +846,9 @@ def _options(comparison: OptionsComparison) -> Section:
             verdict = "today's process (not scored)"
         else:
             verdict = o.verdict.label if o.verdict else "—"
-        score = "" if o.score is None else f"{o.score:.1f}"
-        rows.append([title, verdict, score, ", ".join(o.rules_applied) or "—", o.adaptation or "—"])
+        score = "—" if o.score is None else f"{o.score:.1f}"
+        rules = "; ".join(rule_titles.get(x, x) for x in o.rules_applied) or "—"
+        rows.append([title, verdict, score, rules, o.adaptation or "—"])
     columns = [
         _col("Option", width=1.2),
         _col("Verdict"),
@@ -748,6 +919,32 @@ def _appendix(
             ),
         ),
     ]
+    if report.decisions:
+        decided: list[list[str | list[Span]]] = [
+            [d.decided_on, d.label, d.decided_by, str(d.revision), [_muted(d.note)]]
+            for d in report.decisions
+        ]
+        columns = [
+            _col("Date"),
+            _col("Decision"),
+            _col("By"),
+            _col("Revision", numeric=True),
+            _col("Note", width=1),
+        ]
+        out.append(_section("decisions", "Recorded decisions", _table(columns, decided)))
+    # One revision says nothing the report does not; with more, runs of the same change and
+    # verdict fold into one row, so dozens of autosaves stay a few lines.
+    if len(report.history) > 1 or report.decisions:
+        columns = [
+            _col("Revisions", numeric=True),
+            _col("Saved"),
+            _col("Change", width=1),
+            _col("Verdict"),
+            _col("Score", numeric=True),
+        ]
+        out.append(
+            _section("history", "History", _table(columns, _history_rows(report), dense=True))
+        )
     if r.warnings:
         out.append(_section("warnings", "Warnings", _items([_item(w) for w in r.warnings])))
     published = (
@@ -755,14 +952,7 @@ def _appendix(
         if published_on is not None and published_by is not None
         else ""
     )
-    stamp = Paragraph(
-        text=[
-            _plain(f"{p.title} — id "),
-            Span(text=p.id, style="code"),
-            _plain(f", version {p.version}{published}, SHA-256 "),
-            Span(text=p.sha256, style="digest"),
-        ]
-    )
+    stamp = _para(f"{p.title}, version {p.version}{published}.")
     generated = _para(f"Generated {report.generated} by Adoption Advisor.")
     out.append(_section("policy", "Policy", stamp, generated))
     return out

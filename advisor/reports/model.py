@@ -39,8 +39,10 @@ __all__ = [
     "REPORT_KIND",
     "AnswerRow",
     "ConditionLine",
+    "DecisionEntry",
     "Headline",
     "Report",
+    "RevisionEntry",
     "RiskNote",
     "RuleLine",
     "build_report",
@@ -78,6 +80,31 @@ class RiskNote(_Frozen):
     risk: str
 
 
+class DecisionEntry(_Frozen):
+    """A recorded decision as the report shows it (the app converts its stored records:
+    the reports package does not read the database)."""
+
+    outcome: str  # approved | approved_with_conditions | rejected | deferred
+    label: str  # "Approved with conditions"
+    decided_by: str
+    decided_on: str  # ISO date
+    note: str
+    revision: int
+    verdict: str | None
+    score: float | None
+    report_sha256: str
+
+
+class RevisionEntry(_Frozen):
+    """One kept state of the assessment: its number, what changed, the verdict then."""
+
+    revision: int
+    change: str
+    saved_on: str  # ISO date
+    verdict: str | None
+    score: float | None
+
+
 class Report(BaseModel):
     """A scored assessment: the facts every surface shows, and the sentences the JSON export
     carries (worded by :mod:`advisor.reports.document`). ``build_document`` lays it out."""
@@ -113,6 +140,14 @@ class Report(BaseModel):
     costs: Costs | None
     labour: Labour | None
     input: dict[str, Any]
+    owner: str | None = None  # who takes the decision (the answers file's ``owner``)
+    author: str | None = None  # who prepared the assessment
+    revision: int | None = None  # the revision this report is of, when the app knows it
+    decisions: list[DecisionEntry] = []  # recorded decisions, oldest first
+    history: list[RevisionEntry] = []  # revisions, oldest first
+    # How the rubric names its ids, so no human format shows one (not in the JSON).
+    rule_titles: dict[str, str] = {}
+    option_labels: dict[str, dict[str, str]] = {}  # question id -> option id -> label
 
 
 def report_date() -> dt.date:
@@ -129,9 +164,14 @@ def build_report(
     result: ScoreResult | None = None,
     *,
     generated: dt.date | None = None,
+    decisions: list[DecisionEntry] | None = None,
+    history: list[RevisionEntry] | None = None,
+    revision: int | None = None,
 ) -> Report:
     """Score and assemble the report (``result`` may be passed when already computed for
-    these answers; with options, the headline is the best-scoring adoption option)."""
+    these answers; with options, the headline is the best-scoring adoption option).
+    ``decisions`` and ``history`` (the app's stored records, converted) and ``revision``
+    (the one these answers are) let the memo show the recorded decision."""
     scored, main_option, comparison = headline_answers(rubric, answers)
     if main_option is not None:
         result = None  # a result passed in was for the shared answers, not the option's
@@ -178,6 +218,17 @@ def build_report(
         costs=costs(rubric, answers),
         labour=labour(rubric, answers),
         input=_input(rubric, answers),
+        owner=answers.owner or None,
+        author=answers.author or None,
+        revision=revision,
+        decisions=list(decisions or []),
+        history=list(history or []),
+        rule_titles={rule.id: rule.title for rule in rubric.hard_rules},
+        option_labels={
+            q.id: {o.id: o.label for o in getattr(q, "options", [])}
+            for q in rubric.questions
+            if getattr(q, "options", None)
+        },
     )
 
 

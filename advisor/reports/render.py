@@ -114,6 +114,8 @@ def report_data(report: Report) -> dict[str, Any]:
         "answers": report.answers,
         "notes": report.notes,
         "input": report.input,
+        "decisions": [d.model_dump(mode="json") for d in report.decisions],
+        "history": [h.model_dump(mode="json") for h in report.history],
     }
 
 
@@ -317,6 +319,7 @@ def render_markdown(report: Report, document: Document | None = None) -> str:
     out = [f"# {_md(doc.title)}", ""]
     for block in doc.blocks():
         out += _md_block(block, 1)
+    out += ["---", "", f"*{_md(doc.footer)}*", ""]
     return "\n".join(out)
 
 
