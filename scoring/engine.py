@@ -374,8 +374,8 @@ def _contributions(
     texts: dict[str, AnswerText] = {}
     points = [0.0] * len(position)  # by section position
     memo = _CONTRIBUTIONS.get(compiled)
-    if memo is None or len(memo) > _MAX_REMEMBERED_CONTRIBUTIONS:
-        memo = _CONTRIBUTIONS[compiled] = {}
+    if memo is None:
+        memo = _CONTRIBUTIONS[compiled] = {q.id: {} for q in compiled.questions}
     by_id = compiled.by_id
     for qid, x in evaluation.counted.items():  # in rubric order
         cq = by_id[qid]
@@ -383,9 +383,10 @@ def _contributions(
         part = parts[index]
         share = part[0] * (cq.weight / part[1]) if part is not None else 0.0
         value = values[qid]
-        key = (qid, value if type(value) is str else answer_key(value), share)
-        found = memo.get(key)
-        if found is None:
+        remembered = memo[qid]
+        key = value if type(value) is str else answer_key(value)
+        found = remembered.get(key)
+        if found is None or found[0] != share:
             text = compiled.answer_text(qid, value)
             contribution = Contribution.trusted(
                 {
@@ -399,21 +400,24 @@ def _contributions(
                     "risk": text.risk,
                 }
             )
-            found = memo[key] = (contribution, text)
-        contribution = found[0]
+            if len(remembered) >= _MAX_REMEMBERED_ANSWERS:
+                remembered.clear()  # numbers are unbounded; keep the memory bounded
+            found = remembered[key] = (share, contribution, text)
+        contribution = found[1]
         out.append(contribution)
-        if found[1].next_steps:
-            texts[qid] = found[1]
+        if found[2].next_steps:
+            texts[qid] = found[2]
         points[index] += contribution.points
     return out, texts, points
 
 
-# Contributions by (question, answer, share) per compiled rubric: they are frozen, and the
-# assessments under one policy repeat the same few answers at the same shares.
+# The last contribution of each answer (question -> answer -> (share, contribution, text))
+# per compiled rubric: contributions are frozen, and the assessments under one policy
+# repeat the same few answers at the same shares.
 _CONTRIBUTIONS: weakref.WeakKeyDictionary[
-    CompiledRubric, dict[tuple[str, Hashable, float], tuple[Contribution, AnswerText]]
+    CompiledRubric, dict[str, dict[Hashable, tuple[float, Contribution, AnswerText]]]
 ] = weakref.WeakKeyDictionary()
-_MAX_REMEMBERED_CONTRIBUTIONS = 4096
+_MAX_REMEMBERED_ANSWERS = 256
 
 
 def _tally(
