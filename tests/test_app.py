@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from advisor.cli import main
-from scoring import Answers, Rubric, load_answers, load_rubric, visible_questions
+from scoring import Answers, Rubric, load_answers, load_rubric
+from scoring.compiled import compile_rubric
 from scoring.models import UNKNOWN, MultipleChoiceQuestion, NumberQuestion
 from scoring.policy import bump_version
 from ui import keys
@@ -119,15 +120,18 @@ def test_answers_survive_moving_between_steps_and_pages(app: AppTest) -> None:
 
 def test_jump_to_a_section_and_progress_counts_questions(app: AppTest) -> None:
     app.radio(key="answer__use_pattern").set_value("classify_extract").run()
-    shown_now = visible_questions(DEFAULT, {"use_pattern": "classify_extract"})
-    assert app.progress[0].proto.text.startswith(f"1 of {len(shown_now)} questions answered")
-    app.selectbox(key="jump_section").set_value(5).run()
+    could = compile_rubric(DEFAULT).could_be_shown({"use_pattern": "classify_extract"})
+    assert (
+        app.progress[0].proto.text
+        == f"1 question answered · at most {sum(could.values()) - 1} to go"
+    )
+    app.pills(key="jump_section").set_value(5).run()
     assert app.header[0].value == "Incremental costs and risks"
     assert app.session_state[keys.STEP] == 5
 
 
 def test_conditional_question_appears_and_hidden_answer_does_not_count(app: AppTest) -> None:
-    app.selectbox(key="jump_section").set_value(5).run()
+    app.pills(key="jump_section").set_value(5).run()
     assert not any(r.key == "answer__provider_terms" for r in app.radio)
     app.radio(key="answer__hosting").set_value("external_api").run()
     app.radio(key="answer__provider_terms").set_value("negotiated").run()

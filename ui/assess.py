@@ -10,16 +10,21 @@ from scoring import AdvisorError, Rubric, answers_to_yaml, parse_answers
 from scoring.limits import MAX_NOTE_CHARS, MAX_TITLE_CHARS
 from scoring.models import AnswerValue, AnyQuestion, Section
 from ui import keys, state
-from ui.common import callback, flash, plain, quantity, run_page, show_problems
+from ui.common import callback, flash, page_script, plain, quantity, run_page, show_problems
+from ui.examples import examples, load_example
 from ui.widgets import AnswerSlot, answer_widget, heading
 from ui.wording import refused_heading
 
 
 def _section_label(index: int, section: Section, rubric: Rubric, counted: state.Progress) -> str:
-    ids = [q for q in counted.shown if rubric.questions_by_id[q].section == section.id]
+    """The section's number, title and how many of its questions are answered, counted
+    against the most it can ask (``Progress.possible``), like the progress bar."""
+    ids = [q for q in counted.possible if rubric.questions_by_id[q].section == section.id]
     done = sum(1 for q in ids if q in counted.answered)
-    mark = "✓" if ids and done == len(ids) else f"{done}/{len(ids)}"
-    return f"{index + 1}. {section.title} — {mark}"
+    numbered = plain(f"{index + 1}. {section.title}")  # "1." must not start a Markdown list
+    if done == len(ids):
+        return f":material/check: {numbered}"
+    return f"{numbered} · {done}/{len(ids)}"
 
 
 # --- callbacks: widgets write into the session's answer store ---------------------------------
@@ -48,7 +53,9 @@ def _go(step: int) -> None:
 
 @callback
 def _on_jump() -> None:
-    st.session_state[keys.STEP] = st.session_state[keys.JUMP_SECTION]
+    chosen = st.session_state[keys.JUMP_SECTION]
+    if chosen is not None:  # a section stays chosen; None only if the browser sends it
+        st.session_state[keys.STEP] = chosen
 
 
 def _keep_answer(question_id: str) -> Callable[[AnswerValue | None], None]:
@@ -170,13 +177,133 @@ def _conflict_banner() -> None:
 
 
 def _progress_bar(counted: state.Progress) -> None:
-    """Questions, not pages, counted as the report counts them (``state.progress``): "don't
-    know" is still open."""
-    done, total = len(counted.answered), len(counted.shown)
-    text = f"{done} of {quantity(total, 'question')} answered"
-    if counted.unknown:
-        text += f" ({len(counted.unknown)} more marked “don't know”, still open)"
-    st.progress(done / total if total else 0.0, text=text)
+    """Answered questions, counted as every page counts them (``state.progress``; "don't
+    know" is still open), against the most that can still be asked.
+
+    Counted against the questions shown, the total would jump each time an answer brings in
+    a follow-up question (36 → 38 → 40 → 38 of one session), and "3 of 36" would read as
+    further along than it is. Counting the follow-ups that can still appear gives a total
+    that answering never raises: "at most" is honest, because an answer that rules
+    follow-ups out only makes the rest shorter."""
+    done, possible = len(counted.answered), len(counted.possible)
+    if counted.to_go == 0:
+        text = f"All {quantity(done, 'question')} answered"
+    else:
+        text = f"{quantity(done, 'question')} answered · at most {counted.to_go:,} to go"
+        if counted.unknown:
+            text += f" ({len(counted.unknown):,} of them marked “Don't know”)"
+    st.progress(done / possible if possible else 0.0, text=text)
+
+
+def _stepper(rubric: Rubric, counted: state.Progress, step: int) -> None:
+    """Every section in a row, each with its answered count: where you are, what is done,
+    one click to any section."""
+    st.session_state[keys.JUMP_SECTION] = step
+    # Labels computed now: format_func may also be called outside this run.
+    labels = [_section_label(i, s, rubric, counted) for i, s in enumerate(rubric.sections)]
+    st.pills(
+        "Sections",
+        range(len(rubric.sections)),
+        key=keys.JUMP_SECTION,
+        format_func=labels.__getitem__,
+        required=True,
+        on_change=_on_jump,
+        label_visibility="collapsed",
+        width="stretch",
+    )
+
+
+# --- first contact ----------------------------------------------------------------------------
+
+#: What the three verdicts mean, said for someone who has not seen the tool before.
+VERDICT_MEANINGS = (
+    (
+        "Recommend",
+        "Go ahead with a model for this use case now, starting with a pilot that runs the "
+        "evaluation the report names.",
+    ),
+    (
+        "Adapt",
+        "Go ahead only once named conditions hold: for example a specialised or self-hosted "
+        "model, a person reviewing the output, or evaluation data you do not have yet. The "
+        "report lists them.",
+    ),
+    (
+        "Avoid",
+        "Do not adopt a model for this use case now: keep today's process or a task-specific "
+        "model. The report says what would have to change.",
+    ),
+)
+
+
+@callback
+def _intro_done() -> None:
+    st.session_state[keys.INTRO_DONE] = True
+
+
+@callback
+def _start_from_example() -> None:
+    chosen = st.session_state.get(keys.INTRO_EXAMPLE)
+    rubric = state.rubric()
+    found = [e for e in examples(rubric, state.policy_version().sha256) if e.path == chosen]
+    if not found:
+        return
+    loaded = load_example(found[0], rubric)
+    state.replace_all(loaded)
+    st.session_state[keys.INTRO_DONE] = True
+    st.session_state[keys.STEP] = 0
+    flash(
+        f"Started from the example “{loaded.title}” with "
+        f"{quantity(len(loaded.answers), 'answer')} filled in. Change any answer, and the "
+        "title, to fit your own use case."
+    )
+
+
+def _intro(rubric: Rubric) -> None:
+    """On the first visit of a session, before anything is entered: what the tool does, how
+    long it takes, what the verdicts mean, and a blank start or an example to start from."""
+    if st.session_state.get(keys.INTRO_DONE):
+        return
+    if not state.is_blank():  # something was entered, or a link opened a saved assessment
+        st.session_state[keys.INTRO_DONE] = True
+        return
+    with st.container(border=True, key="intro"):
+        st.markdown(
+            "**Should we adopt a foundation model for this use case, and how?** Answer "
+            "questions about one use case: what it is for, how the work is done today, your "
+            "data, skills, costs and risks. Your company's policy scores the answers and gives "
+            "a verdict with its reasons; the Report turns it into a memo for the decision "
+            "meeting. It takes about 15 minutes, and every answer is saved as you go, so you "
+            "can stop and come back."
+        )
+        for column, (verdict, meaning) in zip(
+            st.columns(len(VERDICT_MEANINGS)), VERDICT_MEANINGS, strict=True
+        ):
+            column.markdown(f"**{verdict}**  \n{meaning}")
+        fitting = examples(rubric, state.policy_version().sha256)
+        blank, example, load = st.columns([2, 3, 2], vertical_alignment="bottom")
+        blank.button(
+            "Start with a blank assessment",
+            key="intro_blank",
+            type="primary",
+            on_click=_intro_done,
+            width="stretch",
+        )
+        if not fitting:
+            return
+        titles = {e.path: e.title for e in fitting}
+        example.selectbox(
+            "…or start from an example",
+            list(titles),
+            key=keys.INTRO_EXAMPLE,
+            format_func=titles.__getitem__,  # shown as typed, never as Markdown
+        )
+        load.button(
+            "Start from this example",
+            key="intro_load_example",
+            on_click=_start_from_example,
+            width="stretch",
+        )
 
 
 def _title_and_people() -> None:
@@ -210,6 +337,39 @@ def _title_and_people() -> None:
     )
 
 
+def _step_buttons(step: int, count: int) -> None:
+    """Back and Next between sections; after the last one, the next step of the journey:
+    Options & costs (then the Report), or the Report straight away."""
+    back, _, forward = st.columns([1, 3, 2])
+    back.button(
+        "← Back",
+        key="nav_back",
+        disabled=step == 0,
+        on_click=_go,
+        args=(step - 1,),
+        width="stretch",
+    )
+    if step < count - 1:
+        forward.button(
+            "Next →",
+            key="nav_next",
+            type="primary",
+            on_click=_go,
+            args=(step + 1,),
+            width="stretch",
+        )
+        return
+    if forward.button(
+        "Next: Options & costs →",
+        key="nav_options",
+        type="primary",
+        width="stretch",
+        help="Compare ways of adopting, with their costs over time and the work they free.",
+    ):
+        st.switch_page(page_script("options"))
+    forward.page_link(page_script("report"), label="or go straight to the Report")
+
+
 def render() -> None:
     """The Assess page: title, progress, one section's questions, import and export."""
     rubric = state.rubric()
@@ -221,6 +381,7 @@ def render() -> None:
 
     st.title("Assess a use case")
     _conflict_banner()
+    _intro(rubric)
     _title_and_people()
     version = state.policy_version()
     if state.assessment_id():
@@ -228,17 +389,7 @@ def render() -> None:
     else:
         st.caption(f"Saved automatically from the first answer · policy {plain(version.label)}")
     _progress_bar(counted)
-
-    st.session_state[keys.JUMP_SECTION] = step
-    # Labels computed now: format_func may also be called outside this run.
-    labels = [_section_label(i, s, rubric, counted) for i, s in enumerate(sections)]
-    st.selectbox(
-        "Go to section",
-        range(len(sections)),
-        key=keys.JUMP_SECTION,
-        format_func=labels.__getitem__,
-        on_change=_on_jump,
-    )
+    _stepper(rubric, counted, step)
 
     section = sections[step]
     st.header(plain(section.title))
@@ -249,13 +400,26 @@ def render() -> None:
         if rubric.questions_by_id[q].section == section.id
     ]
     open_prompts = [
-        q.prompt + (" (don't know)" if q.id in counted.unknown else "")
+        plain(q.prompt) + (" — marked “Don't know”" if q.id in counted.unknown else "")
         for q in in_section
         if q.id not in counted.answered
     ]
+    follow_ups = sum(
+        1
+        for q in counted.possible
+        if rubric.questions_by_id[q].section == section.id and q not in counted.shown
+    )
+    later = (
+        f", and up to {quantity(follow_ups, 'follow-up question')} depending on your answers"
+        if follow_ups
+        else ""
+    )
     if open_prompts:
-        with st.expander(f"Still open in this section: {len(open_prompts)} of {len(in_section)}"):
-            st.markdown("\n".join(f"- {plain(p)}" for p in open_prompts))
+        label = f"Still open in this section: {len(open_prompts)} of {len(in_section)}{later}"
+        with st.expander(label):
+            st.markdown("\n".join(f"- {p}" for p in open_prompts))
+    elif follow_ups:
+        st.info(f"Every question shown is answered{later}.", icon=":material/info:")
     else:
         st.success("Every question in this section is answered.", icon=":material/check:")
 
@@ -267,27 +431,7 @@ def render() -> None:
     for offset, question in enumerate(in_section, start=1):
         _question(number + offset, question, compared)
 
-    back, _, forward = st.columns([1, 4, 1])
-    back.button(
-        "← Back",
-        key="nav_back",
-        disabled=step == 0,
-        on_click=_go,
-        args=(step - 1,),
-        width="stretch",
-    )
-    if step < len(sections) - 1:
-        forward.button(
-            "Next →",
-            key="nav_next",
-            type="primary",
-            on_click=_go,
-            args=(step + 1,),
-            width="stretch",
-        )
-    else:
-        forward.page_link("ui/report.py", label="See the report →")
-
+    _step_buttons(step, len(sections))
     _import_export()
 
 

@@ -11,7 +11,7 @@ from advisor.storage import Assessment
 from scoring import Rubric, score, usable_answers
 from scoring.errors import NotEnoughAnswers
 from ui import keys, state
-from ui.common import callback, flash, plain, quantity, run_page
+from ui.common import callback, flash, page_script, plain, quantity, run_page
 
 PER_PAGE = 20
 VERDICTS = ["recommend", "adapt", "avoid"]
@@ -143,7 +143,7 @@ def _row(item: Assessment, deleted: bool, rubric: Rubric) -> None:
 def render() -> None:
     """The Assessments page: search and filter, then open, rename, duplicate or delete."""
     if st.session_state.pop(keys.GO_ASSESS, False):
-        st.switch_page("ui/assess.py")
+        st.switch_page(page_script("assess"))
     st.title("Assessments")
     search_col, verdict_col, date_col = st.columns([2, 2, 2])
     search = search_col.text_input("Search titles", key="list_search", on_change=_reset_page)

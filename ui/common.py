@@ -8,6 +8,7 @@ import html
 import logging
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Literal, NamedTuple, ParamSpec
 
 import streamlit as st
@@ -23,6 +24,14 @@ log = logging.getLogger("adoption_advisor.ui")
 
 
 P = ParamSpec("P")
+
+
+def page_script(name: str) -> str:
+    """The page script ``ui/<name>.py`` for ``st.switch_page`` and ``st.page_link``, as an
+    absolute path: Streamlit resolves a relative one against the entry script, which is
+    app.py in a checkout but ui/main.py under ``adoption-advisor app``, so "ui/report.py"
+    would only work in a checkout."""
+    return str(Path(__file__).resolve().parent / f"{name}.py")
 
 
 def callback(function: Callable[P, None]) -> Callable[P, None]:

@@ -64,6 +64,12 @@ ADMIN_FLAG = "aa_admin"
 #: This browser session's id for the passphrase gate's lockout (``str``).
 CLIENT = "aa_client"
 
+# --- Assess: first contact ------------------------------------------------------------------------
+
+#: Whether this session has seen the first-visit introduction through (``bool``): set by
+#: either of its actions, or once something is entered, so it is not shown again.
+INTRO_DONE = "aa_intro_done"
+
 # --- Assess: importing answers ------------------------------------------------------------------
 
 #: The ``file_id`` of the answers file last read (``str``), so a rerun does not read it again.
@@ -113,8 +119,10 @@ TITLE_INPUT = "title_input"
 OWNER_INPUT = "owner_input"
 #: The "Prepared by" input (who prepared the assessment; kept in the extra block "author").
 AUTHOR_INPUT = "author_input"
-#: The "Go to section" select box (the section index).
+#: The row of sections (pills) at the top of Assess: the index of the section shown.
 JUMP_SECTION = "jump_section"
+#: The introduction's choice of example (the example file's path).
+INTRO_EXAMPLE = "intro_example"
 #: The answers file uploader.
 ANSWERS_UPLOAD = "answers_upload"
 

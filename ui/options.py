@@ -23,7 +23,7 @@ from scoring.limits import (
 )
 from scoring.models import AnswerValue
 from ui import keys, state
-from ui.common import callback, plain, run_page
+from ui.common import callback, page_script, plain, run_page
 from ui.widgets import AnswerSlot, answer_widget, heading
 from ui.wording import problem_sentence
 
@@ -342,6 +342,10 @@ def render() -> None:
     _option_answers()
     _costs()
     _labour()
+    st.divider()
+    _, forward = st.columns([4, 2])
+    if forward.button("Next: the Report →", key="nav_report", type="primary", width="stretch"):
+        st.switch_page(page_script("report"))
 
 
 run_page(render)

@@ -133,6 +133,12 @@ def unsaved() -> bool:
     return bool(st.session_state.get(UNSAVED))
 
 
+def is_blank() -> bool:
+    """Nothing entered in this session yet: no saved assessment open, no answer, note, title
+    or other block (the Assess page's first-visit introduction is shown only then)."""
+    return _pristine()
+
+
 def _pristine() -> bool:
     """Nothing entered in this session yet."""
     return (
@@ -336,17 +342,31 @@ class Progress(NamedTuple):
     """Those answered: a real answer or "not applicable"."""
     unknown: set[str]
     """Those answered "don't know" (still open)."""
+    possible: list[str]
+    """The questions shown, and those that would be shown for some answer to the open
+    questions (a follow-up of a question not yet answered), in rubric order: the most that
+    can still be asked. Answering never adds to it, so a total built on it does not jump up
+    as follow-up questions appear; it only shrinks when an answer rules follow-ups out."""
+
+    @property
+    def to_go(self) -> int:
+        """At most this many questions are left to answer (see :attr:`possible`)."""
+        return len(self.possible) - len(self.answered)
 
 
 def progress(used: Rubric, usable: Answers) -> Progress:
     """How far the answers ``usable`` (from :func:`current_answers` or a saved assessment's
     usable answers) are, under ``used``."""
+    from scoring.compiled import compile_rubric
+
     values = scored_answers(used, usable).answers
     shown = visible_questions(used, values)
+    could = compile_rubric(used).could_be_shown(values)
     return Progress(
         shown=shown,
         answered=set(answered_questions(used, values)),
         unknown={q for q in shown if values.get(q) == UNKNOWN},
+        possible=[q.id for q in used.questions if could[q.id]],
     )
 
 
