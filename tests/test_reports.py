@@ -14,7 +14,14 @@ import pytest
 from pypdf import PdfReader
 
 from advisor.reports.blocks import Chart, Document, Paragraph, Section, Span, Table
-from advisor.reports.charts import drivers_chart, section_chart
+from advisor.reports.charts import (
+    PLAUSIBLE_CHANGE,
+    cost_chart,
+    drivers_chart,
+    plausible_levers,
+    section_chart,
+    tornado_chart,
+)
 from advisor.reports.document import build_document
 from advisor.reports.model import Report, build_report
 from advisor.reports.render import (
@@ -340,3 +347,50 @@ def test_markdown_matches_its_golden_file(default_rubric: Rubric, example: Path)
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(markdown, encoding="utf-8")
     assert markdown == golden.read_text(encoding="utf-8")
+
+
+# --- charts that answer a question ----------------------------------------------------------
+
+
+def test_the_sensitivity_chart_shows_only_levers_that_flip_within_a_plausible_change(
+    default_rubric: Rubric,
+) -> None:
+    report = _example(default_rubric, "code_review_comments.yaml")
+    levers = plausible_levers(report.sensitivity)
+    assert [lever.label for lever in levers] == ["Recommend threshold"]  # +16 %, nothing else
+    spec = tornado_chart(report.sensitivity).to_dict()
+    values = spec["layer"][0]["data"]["values"]
+    assert [v["label"] for v in values] == ["Recommend threshold, raised"]
+    assert all(abs(v["change"]) <= PLAUSIBLE_CHANGE for v in values)  # no bar is clipped
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-50, 50]
+    assert "flips the verdict" in spec["layer"][0]["encoding"]["x"]["title"]
+    doc = build_document(report)
+    assert "tornado" in doc.charts()
+
+
+def test_no_sensitivity_chart_when_no_lever_can_flip_the_verdict(default_rubric: Rubric) -> None:
+    report = _example(default_rubric, "credit_limit_decisions.yaml")
+    assert plausible_levers(report.sensitivity) == []
+    doc = build_document(report)
+    assert "tornado" not in doc.charts()
+    section = doc.find("sensitivity")
+    assert isinstance(section, Section)
+    said = " ".join(s.text for b in section.blocks if isinstance(b, Paragraph) for s in b.text)
+    assert "No weight or threshold of the policy flips the verdict" in said
+
+
+def test_chart_labels_are_whole_and_break_even_labels_do_not_overlap(
+    default_rubric: Rubric,
+) -> None:
+    report = _example(default_rubric, "support_triage_options.yaml")
+    drivers = drivers_chart(report.result).to_dict()
+    for row in drivers["layer"][0]["data"]["values"]:
+        assert "…" not in row["answer"]
+        assert row["answer"].replace("\n", " ") == row["question"]  # wrapped, never cut
+    assert report.costs is not None
+    costs = cost_chart(report.costs).to_dict()
+    series = {r["series"] for r in costs["layer"][0]["data"]["values"]}
+    assert {o.title for o in report.costs.options if not o.baseline} <= series
+    offsets = [layer["mark"]["dy"] for layer in costs["layer"] if layer["mark"]["type"] == "text"]
+    assert len(offsets) == 2 and len(set(offsets)) == 2
+    assert costs["layer"][0]["encoding"]["color"]["legend"]["direction"] == "vertical"

@@ -11,7 +11,7 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import altair as alt
 
@@ -24,11 +24,13 @@ from scoring.options import Costs, OptionsComparison
 __all__ = [
     "FONT_DIR",
     "FONT_FAMILY",
+    "PLAUSIBLE_CHANGE",
     "VERDICT_COLOURS",
     "chart_svg",
     "cost_chart",
     "drivers_chart",
     "options_chart",
+    "plausible_levers",
     "section_chart",
     "tornado_chart",
 ]
@@ -52,7 +54,11 @@ def _config(chart: alt.TopLevelMixin) -> Any:
         # labelLimit 0: Vega never cuts a label itself (its cut splits characters outside
         # the Basic Multilingual Plane in two and the converter fails); _short does it.
         .configure_axis(
-            labelFont=FONT_FAMILY, titleFont=FONT_FAMILY, labelFontSize=11, labelLimit=0
+            labelFont=FONT_FAMILY,
+            titleFont=FONT_FAMILY,
+            labelFontSize=11,
+            labelLimit=0,
+            labelLineHeight=13,
         )
         .configure_title(font=FONT_FAMILY, fontSize=13, anchor="start")
         .configure_view(stroke=None)
@@ -130,7 +136,8 @@ def drivers_chart(result: ScoreResult) -> Any:
     drivers = [*result.drivers_for, *reversed(result.drivers_against)]
     rows = [
         {
-            "answer": _short(c.prompt),
+            "answer": _wrap(c.prompt, 42),
+            "question": c.prompt,
             "points": c.points,
             "direction": "For adoption" if c.points > 0 else "Against adoption",
             "detail": c.answer,
@@ -140,12 +147,12 @@ def drivers_chart(result: ScoreResult) -> Any:
     ]
     order = [str(r["answer"]) for r in rows]
     data = alt.Data(values=rows)
-    y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    y = alt.Y("answer:N", sort=order, title=None, axis=alt.Axis(labelLimit=0, labelExpr=_LINES))
     bars = (
         alt.Chart(data)
         .mark_bar(height=12)
         .encode(
-            x=alt.X("points:Q", title="Points above or below a neutral 50"),
+            x=alt.X("points:Q", title="Points the answer adds to or takes from the score"),
             y=y,
             color=alt.Color(
                 "direction:N",
@@ -154,63 +161,99 @@ def drivers_chart(result: ScoreResult) -> Any:
                 ),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
-            tooltip=["answer:N", "detail:N", alt.Tooltip("points:Q", format="+.2f")],
+            tooltip=[
+                alt.Tooltip("question:N", title="Question"),
+                alt.Tooltip("detail:N", title="Answer"),
+                alt.Tooltip("points:Q", title="Points", format="+.2f"),
+            ],
         )
     )
     zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color="#333").encode(x="x:Q")
     chart = alt.layer(bars, zero).properties(
-        width=_WIDTH - 160, height=alt.Step(20), title="What drives the verdict"
+        width=_WIDTH - 180, height=alt.Step(40), title="What drives the verdict"
     )
     return _config(chart)
 
 
-_CLIP_LOW, _CLIP_HIGH = -100.0, 200.0
+#: A weight or threshold that would have to move by more than this share of its value (%)
+#: to flip the verdict is not a plausible lever: nobody re-weighs a policy that far.
+PLAUSIBLE_CHANGE = 50.0
 
 
-def _relative(bound: float | None, current: float, unbounded: float) -> float:
-    if bound is None or current == 0:
-        return unbounded
-    return max(_CLIP_LOW, min(_CLIP_HIGH, (bound - current) / abs(current) * 100))
+class Lever(NamedTuple):
+    """A weight or threshold whose change within :data:`PLAUSIBLE_CHANGE` flips the
+    verdict: ``change`` is the signed change (% of its value) at which it flips."""
+
+    label: str
+    change: float
+    sentence: str
+
+
+def plausible_levers(sensitivity: Sensitivity) -> list[Lever]:
+    """The levers that could flip the verdict within a plausible range, closest first
+    (a lever that flips both ways is listed for each)."""
+    levers = []
+    for item in sensitivity.items:
+        if item.current == 0:
+            continue
+        for bound in (item.low, item.high):
+            if bound is None:
+                continue
+            change = (bound - item.current) / abs(item.current) * 100
+            if abs(change) <= PLAUSIBLE_CHANGE:
+                levers.append(Lever(item.label, change, item.sentence))
+    return sorted(levers, key=lambda lever: abs(lever.change))
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    """Text broken into lines of about ``width`` characters (at spaces), joined by a newline;
+    the axis splits it (labelExpr), so a long label is shown whole, never cut."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+#: Axis labels holding "\n" are drawn as several lines.
+_LINES = "split(datum.label, '\\n')"
 
 
 def tornado_chart(sensitivity: Sensitivity) -> Any:
-    """How far each weight and threshold can move (in % of its value) before the verdict
-    flips; the narrowest bars are the closest calls. Bars end at -100 % / +200 % when
-    nothing flips the verdict within that range."""
-    rows = []
-    for item in sensitivity.items:
-        low = _relative(item.low, item.current, _CLIP_LOW)
-        high = _relative(item.high, item.current, _CLIP_HIGH)
-        if item.kind == "section_weight" and item.low is None:
-            low = _CLIP_LOW  # a weight cannot fall below 0
-        rows.append(
-            {
-                "label": _short(item.label, 40),
-                "low": low,
-                "high": high,
-                "sentence": item.sentence,
-            }
-        )
+    """How far each plausible lever (see :func:`plausible_levers`) has to move, in % of its
+    value, before the verdict flips; the shortest bars are the closest calls."""
+    rows = [
+        {
+            "label": _wrap(f"{lever.label}, {'lowered' if lever.change < 0 else 'raised'}"),
+            "change": round(lever.change, 1),
+            "text": f"{lever.change:+.0f} %",
+            "sentence": lever.sentence,
+        }
+        for lever in plausible_levers(sensitivity)
+    ]
     order = [str(r["label"]) for r in rows]
     data = alt.Data(values=rows)
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0, labelExpr=_LINES))
+    x = alt.X(
+        "change:Q",
+        title="Change that flips the verdict (% of today's value)",
+        scale=alt.Scale(domain=[-PLAUSIBLE_CHANGE, PLAUSIBLE_CHANGE]),
+    )
     bars = (
         alt.Chart(data)
-        .mark_bar(height=11, color=_FOR, opacity=0.8)
-        .encode(
-            x=alt.X(
-                "low:Q",
-                title="Change that keeps the verdict (% of the current value)",
-                scale=alt.Scale(domain=[_CLIP_LOW, _CLIP_HIGH]),
-            ),
-            x2="high:Q",
-            y=y,
-            tooltip=[alt.Tooltip("sentence:N", title="Holds")],
-        )
+        .mark_bar(height=12, color=_FOR, opacity=0.85)
+        .encode(x=x, x2=alt.datum(0), y=y, tooltip=[alt.Tooltip("sentence:N", title="Flips")])
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(fontSize=10, color="#222", dy=-10)
+        .encode(x="change:Q", y=y, text="text:N")
     )
     zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color="#333").encode(x="x:Q")
-    chart = alt.layer(bars, zero).properties(
-        width=_WIDTH - 120, height=alt.Step(18), title="How close the verdict is to flipping"
+    chart = alt.layer(bars, labels, zero).properties(
+        width=_WIDTH - 140, height=alt.Step(34), title="How close the verdict is to flipping"
     )
     return _config(chart)
 
@@ -265,21 +308,24 @@ def cost_chart(costs: Costs) -> Any:
         {"month": m, "cost": value, "series": "Current process"}
         for m, value in enumerate(costs.current_cumulative)
     ]
-    marks = []
+    marks: list[dict[str, Any]] = []
     for option in costs.options:
         if option.baseline:
             continue
         rows += [
-            {"month": m, "cost": v, "series": _short(option.title, 40)}
-            for m, v in enumerate(option.cumulative)
+            {"month": m, "cost": v, "series": option.title} for m, v in enumerate(option.cumulative)
         ]
         if option.break_even_month is not None:
             marks.append(
                 {
                     "month": option.break_even_month,
                     "cost": option.cumulative[option.break_even_month],
-                    "series": _short(option.title, 40),
-                    "label": f"break-even, month {option.break_even_month}",
+                    "series": option.title,
+                    "label": f"{_short(option.title, 30)}: breaks even in month "
+                    f"{option.break_even_month}",
+                    "late": option.break_even_month > costs.horizon_months / 2,
+                    # each label a line above the one before, so close ones never overlap
+                    "dy": -14 * len(marks) - 12,
                 }
             )
     lines = (
@@ -288,7 +334,9 @@ def cost_chart(costs: Costs) -> Any:
         .encode(
             x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[0, costs.horizon_months])),
             y=alt.Y("cost:Q", title=f"Cumulative cost ({costs.currency})"),
-            color=alt.Color("series:N", legend=alt.Legend(title=None, orient="bottom")),
+            color=alt.Color(
+                "series:N", legend=alt.Legend(title=None, orient="bottom", direction="vertical")
+            ),
             strokeDash=alt.condition(
                 alt.datum.series == "Current process", alt.value([5, 4]), alt.value([1, 0])
             ),
@@ -298,11 +346,18 @@ def cost_chart(costs: Costs) -> Any:
     if marks:
         points = alt.Chart(alt.Data(values=marks)).mark_point(size=70, filled=True, color="#222")
         layers.append(points.encode(x="month:Q", y="cost:Q", tooltip=["series:N", "label:N"]))
-        layers.append(
-            alt.Chart(alt.Data(values=marks))
-            .mark_text(align="left", dx=6, dy=-8, fontSize=10, color="#222")
-            .encode(x="month:Q", y="cost:Q", text="label:N")
-        )
+        for mark in marks:  # one layer each: a label per line, higher the later it is
+            layers.append(
+                alt.Chart(alt.Data(values=[mark]))
+                .mark_text(
+                    align="right" if mark["late"] else "left",
+                    dx=-8 if mark["late"] else 8,
+                    dy=mark["dy"],
+                    fontSize=10,
+                    color="#222",
+                )
+                .encode(x="month:Q", y="cost:Q", text="label:N")
+            )
     chart = alt.layer(*layers).properties(width=_WIDTH, height=220, title="Cost over time")
     return _config(chart)
 

@@ -38,7 +38,7 @@ from .blocks import (
     Table,
     VerdictBox,
 )
-from .charts import VERDICT_COLOURS
+from .charts import PLAUSIBLE_CHANGE, VERDICT_COLOURS, plausible_levers
 
 if TYPE_CHECKING:
     from .model import AnswerRow, Report, RevisionEntry
@@ -635,7 +635,6 @@ def _analysis(report: Report) -> list[Block]:
     it, what to resolve first, options, costs, labour, and the two overview charts."""
     r = report.result
     changes = change_lines(report)
-    sensitivity = report.sensitivity.items[:SENSITIVITY_SHOWN]
     out: list[Block] = []
     if report.conditions:
         conditions = [
@@ -672,13 +671,7 @@ def _analysis(report: Report) -> list[Block]:
                 text=[_strong(f"{r.adaptation.label}."), _plain(f" {r.adaptation.rationale}")]
             ),
         ),
-        _section(
-            "sensitivity",
-            "How close the verdict is",
-            _para(report.margin_sentence),
-            _items([_item(i.sentence) for i in sensitivity]),
-            Chart(name="tornado", label="How close the verdict is to flipping"),
-        ),
+        _sensitivity(report),
         _section(
             "what_would_change",
             "What would change the verdict",
@@ -813,6 +806,29 @@ def _verdict_word(value: str | None) -> str:
         return Verdict(value).label
     except ValueError:
         return value
+
+
+def _sensitivity(report: Report) -> Section:
+    """How close the verdict is: the margin, and only the weights and thresholds that could
+    flip it within a plausible change (or a sentence that none can)."""
+    levers = plausible_levers(report.sensitivity)
+    if not levers:
+        return _section(
+            "sensitivity",
+            "How close the verdict is",
+            _para(report.margin_sentence),
+            _para(
+                "No weight or threshold of the policy flips the verdict when changed by up to "
+                f"{PLAUSIBLE_CHANGE:g} % of its value."
+            ),
+        )
+    return _section(
+        "sensitivity",
+        "How close the verdict is",
+        _para(report.margin_sentence),
+        _items([_item(lever.sentence) for lever in levers[:SENSITIVITY_SHOWN]]),
+        Chart(name="tornado", label="How close the verdict is to flipping"),
+    )
 
 
 def _resolve_first(report: Report) -> Block:
