@@ -210,7 +210,10 @@ def test_policy_edit_errors_name_the_field(app: AppTest) -> None:
     app.number_input(key="pol_th_adapt").set_value(90.0).run()
     assert not app.exception
     errors = shown(" ".join(e.value for e in app.error))
-    assert "“Adapt at or above”: expected the adapt threshold (90) to be at most" in errors
+    assert (
+        "“Adapt at or above (below is Avoid)”: expected the adapt threshold (90) to be at most"
+        in errors
+    )
 
 
 def _button(app: AppTest, label: str) -> Any:

@@ -92,8 +92,8 @@ def test_policy_editor_problems_name_the_editor_fields() -> None:
         return [problem_sentence(p, DEFAULT) for p in caught.value.problems]
 
     assert said(PolicyEdits(adapt=90.0)) == [
-        "“Adapt at or above”: expected the adapt threshold (90) to be at most the recommend "
-        f"threshold ({DEFAULT.thresholds.recommend:g})."
+        "“Adapt at or above (below is Avoid)”: expected the adapt threshold (90) to be at most "
+        f"the recommend threshold ({DEFAULT.thresholds.recommend:g})."
     ]
     expertise = {q.id: 0.0 for q in DEFAULT.questions if q.section == "expertise"}
     assert said(PolicyEdits(question_weights=expertise)) == [

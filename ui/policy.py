@@ -23,7 +23,7 @@ from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
 from ui import auth, keys, state
 from ui.common import callback, flash, plain, quantity, run_page, show_problems, verdict_badge
 from ui.keys import DRAFT, DRY_RUN, POLICY_EDITS
-from ui.wording import problem_sentence, refused_heading
+from ui.wording import ADAPT_LABEL, RECOMMEND_LABEL, problem_sentence, refused_heading
 
 # --- the draft: a rubric, the version it was edited from, and the edits on top ----------------
 
@@ -170,9 +170,10 @@ def _sources() -> None:
             format_func=lambda n: Path(n).name,
             on_change=_load_file,
         )
-        left_button, right_button = st.columns(2)
-        left_button.button("Start over from the newest published version", on_click=_from_newest)
-        right_button.button("Reset the draft to the shipped default", on_click=_reset_to_shipped)
+        # A row that wraps: in two fixed columns the labels were cut ("…published v…").
+        with st.container(horizontal=True):
+            st.button("Start over from the newest published version", on_click=_from_newest)
+            st.button("Reset the draft to the shipped default", on_click=_reset_to_shipped)
     with right:
         upload = st.file_uploader(
             "…or upload a policy (YAML)",
@@ -213,7 +214,7 @@ def _editor(draft: Rubric) -> None:
     _seed(keys.threshold("recommend"), float(draft.thresholds.recommend))
     _seed(keys.threshold("adapt"), float(draft.thresholds.adapt))
     left.number_input(
-        "Recommend at or above",
+        RECOMMEND_LABEL,
         0.0,
         100.0,
         step=1.0,
@@ -222,7 +223,7 @@ def _editor(draft: Rubric) -> None:
         args=("recommend",),
     )
     right.number_input(
-        "Adapt at or above (below is Avoid)",
+        ADAPT_LABEL,
         0.0,
         100.0,
         step=1.0,

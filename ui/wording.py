@@ -21,10 +21,13 @@ from scoring.models import UNKNOWN, AnyQuestion
 DONT_KNOW = "Don't know"
 #: The file name the policy editor gives its problems: not a file the person has.
 EDITOR = "policy editor"
+#: The policy editor's threshold inputs (ui/policy.py labels them with these).
+RECOMMEND_LABEL = "Recommend at or above"
+ADAPT_LABEL = "Adapt at or above (below is Avoid)"
 #: The editor's labels for the fields its problems name.
 _EDITOR_FIELDS = {
-    "thresholds → recommend": "“Recommend at or above”",
-    "thresholds → adapt": "“Adapt at or above”",
+    "thresholds → recommend": f"“{RECOMMEND_LABEL}”",
+    "thresholds → adapt": f"“{ADAPT_LABEL}”",
     "sections": "the section weights",
 }
 
