@@ -96,31 +96,30 @@ def _summary(item: Assessment, rubric: Rubric) -> str:
     return f"{verdict} · {result.score:.1f} · {answered}"
 
 
-def _row(item: Assessment, deleted: bool, rubric: Rubric) -> None:
+def _row(item: Assessment, deleted: bool, rubric: Rubric, label: str) -> None:
     with st.container(border=True):
         info, actions = st.columns([3, 2])
         info.markdown(f"**{plain(item.title)}**")
         info.caption(
             f"{_summary(item, rubric)} · updated {item.updated_at:%Y-%m-%d %H:%M} UTC · "
-            f"policy #{item.policy_pk}"
+            f"policy {plain(label)}"
         )
-        buttons = actions.columns(4)
+        # A row that wraps, not four fixed columns: those cut "Duplicate" to "Duplic…".
+        buttons = actions.container(horizontal=True, horizontal_alignment="right")
         if deleted:
-            buttons[0].button(
-                "Restore", key=f"restore_{item.id}", on_click=_restore, args=(item.id,)
-            )
+            buttons.button("Restore", key=f"restore_{item.id}", on_click=_restore, args=(item.id,))
             return
-        buttons[0].button(
+        buttons.button(
             "Open", key=f"open_{item.id}", on_click=_open, args=(item.id,), type="primary"
         )
-        buttons[1].button(
+        buttons.button(
             "Rename",
             key=f"ren_{item.id}",
             on_click=_start_renaming,
             args=(item.id,),
         )
-        buttons[2].button("Duplicate", key=f"dup_{item.id}", on_click=_duplicate, args=(item.id,))
-        buttons[3].button("Delete", key=f"del_{item.id}", on_click=_ask_delete, args=(item.id,))
+        buttons.button("Duplicate", key=f"dup_{item.id}", on_click=_duplicate, args=(item.id,))
+        buttons.button("Delete", key=f"del_{item.id}", on_click=_ask_delete, args=(item.id,))
         if st.session_state.get(keys.RENAMING) == item.id:
             st.text_input(
                 "New title",
@@ -174,9 +173,10 @@ def render() -> None:
     st.caption(f"{quantity(total, 'assessment')} · page {page} of {pages}")
     if not items:
         st.info("No assessments match." if total == 0 else "This page is empty.")
-    rubrics = {pk: state.store().version(pk).rubric() for pk in {i.policy_pk for i in items}}
+    versions = {pk: state.store().version(pk) for pk in {i.policy_pk for i in items}}
     for item in items:
-        _row(item, deleted, rubrics[item.policy_pk])
+        version = versions[item.policy_pk]
+        _row(item, deleted, version.rubric(), version.label)
     back, _, forward = st.columns([1, 4, 1])
     back.button(
         "← Newer",
