@@ -42,6 +42,10 @@ _FORMATS = (
 )
 
 
+#: The cost chart's height on the page in px: its 220 px plot, the title and the legend.
+_COST_CHART_HEIGHT = 380
+
+
 class _Job:
     """Counts finished builds of one format. Streamlit runs the download callable on its own
     thread (Streamlit commands inside it are ignored), so the rerun that the click starts
@@ -214,7 +218,12 @@ def _table(table: Table, report: Report, depth: int) -> None:
 def _chart(block: Chart, report: Report, depth: int) -> None:
     # theme=None: the same look as in the HTML and PDF exports.
     spec = _chart_spec(block.name, chart_key(report, block.name), report)
-    st.vega_lite_chart(spec, theme=None)
+    if block.name == "costs":
+        # A fixed plot height is otherwise the whole element's height here: the title and
+        # the legend would be squeezed out of it. Room for both, as in the exports.
+        st.vega_lite_chart(spec, theme=None, height=_COST_CHART_HEIGHT)
+    else:
+        st.vega_lite_chart(spec, theme=None)
 
 
 _BLOCKS: dict[str, Callable[[Any, Report, int], None]] = {

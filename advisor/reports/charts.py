@@ -321,7 +321,7 @@ def cost_chart(costs: Costs) -> Any:
                     "month": option.break_even_month,
                     "cost": option.cumulative[option.break_even_month],
                     "series": option.title,
-                    "label": f"{_short(option.title, 30)}: breaks even in month "
+                    "label": f"{_short(option.title, 44)}: breaks even in month "
                     f"{option.break_even_month}",
                     "late": option.break_even_month > costs.horizon_months / 2,
                     # each label a line above the one before, so close ones never overlap
@@ -332,7 +332,11 @@ def cost_chart(costs: Costs) -> Any:
         alt.Chart(alt.Data(values=rows))
         .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("month:Q", title="Month", scale=alt.Scale(domain=[0, costs.horizon_months])),
+            x=alt.X(
+                "month:Q",
+                title="Month",
+                scale=alt.Scale(domain=[0, costs.horizon_months], nice=False),
+            ),
             y=alt.Y("cost:Q", title=f"Cumulative cost ({costs.currency})"),
             color=alt.Color(
                 "series:N", legend=alt.Legend(title=None, orient="bottom", direction="vertical")
