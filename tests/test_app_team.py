@@ -170,7 +170,7 @@ def test_dry_run_shows_which_verdicts_change_then_publish() -> None:
     assert changed.value == "1 of 3"
     table = at.dataframe[-2].value  # the dry-run table (the versions table comes last)
     assert list(table["Assessment"]) == ["Sales-call summaries into the CRM"]
-    assert list(table["Before"]) == ["recommend"] and list(table["After"]) == ["adapt"]
+    assert list(table["Before"]) == ["Recommend"] and list(table["After"]) == ["Adapt"]
     assert next(iter(table["Open"])).startswith("/?a=")
     assert _store().count_assessments() == 3
     assert {a.policy_pk for a in _store().iter_assessments()} == {1}  # a dry run writes nothing

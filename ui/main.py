@@ -48,8 +48,9 @@ def _sidebar() -> None:
         st.markdown("**Assessment**")
         st.text(state.title())  # user-written: shown as plain text, never as Markdown
         version = state.policy_version()
-        st.markdown(f"**Policy**  \n`{version.rubric_id}` version {plain(version.version)}")
-        st.caption(plain(version.title))
+        # The policy by its title and version number, as a PM names it (not its id in code).
+        st.markdown(f"**Policy**  \n{plain(version.title)}")
+        st.caption(f"Version {plain(version.version)}")
         st.button("New assessment", on_click=callback(state.new_assessment), icon=":material/add:")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from advisor.storage import PolicyVersion, RescoreChange
-from scoring import AdvisorError, Rubric, parse_rubric
+from scoring import AdvisorError, Rubric, Verdict, parse_rubric
 from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
 from scoring.policy import (
     PolicyEdits,
@@ -57,6 +57,13 @@ def _start_draft(rubric: Rubric, source: str) -> None:
     head = state.store().head(rubric.id)
     st.session_state[DRAFT] = (rubric, head.pk if head else None, source)
     _forget_editor()
+
+
+def _verdict_word(verdict: str | None) -> str:
+    """A verdict as the pages write it ("Recommend"), "Provisional", or "—" for none."""
+    if verdict is None:
+        return "—"
+    return "Provisional" if verdict == "provisional" else Verdict(verdict).label
 
 
 def _sentences(exc: AdvisorError) -> str:
@@ -379,8 +386,8 @@ def _reference_check(edited: Rubric) -> None:
         [
             {
                 "Case": c.title,
-                "Expected": c.expected,
-                "Draft gives": c.got,
+                "Expected": _verdict_word(c.expected),
+                "Draft gives": _verdict_word(c.got),
                 "Score": c.score,
                 "Why": c.decision,
                 "Mismatch": "; ".join(c.mismatches),
@@ -414,15 +421,17 @@ def _dry_run(edited: Rubric) -> None:
     changes: list[RescoreChange] = stored[1]
     changed = [c for c in changes if c.verdict_changed]
     st.metric("Verdicts that would change", f"{len(changed)} of {len(changes)}")
-    moves = Counter(f"{c.before_verdict or '—'} → {c.after_verdict or '—'}" for c in changed)
+    moves = Counter(
+        f"{_verdict_word(c.before_verdict)} → {_verdict_word(c.after_verdict)}" for c in changed
+    )
     if moves:
         st.markdown(plain(" · ".join(f"{move}: {count}" for move, count in sorted(moves.items()))))
         st.dataframe(
             [
                 {
                     "Assessment": c.title,
-                    "Before": c.before_verdict,
-                    "After": c.after_verdict,
+                    "Before": _verdict_word(c.before_verdict),
+                    "After": _verdict_word(c.after_verdict),
                     "Score before": c.before_score,
                     "Score after": c.after_score,
                     "Open": f"/?a={c.id}",
