@@ -60,3 +60,11 @@ def test_an_answers_file_brings_its_owner_and_author_and_the_download_keeps_them
     usable, _ = usable_answers(rubric, "Contract search", {}, {}, extra)
     again = parse_answers(answers_to_yaml(usable), rubric)
     assert (again.owner, again.author) == ("Ana Pereira", "Lee Chan, Product")
+
+
+def test_the_decision_owner_is_who_the_decision_form_starts_with() -> None:
+    at = _app()
+    at.text_input(key=keys.OWNER_INPUT).input("Dana Ortiz").run()
+    at.switch_page("ui/history.py").run()
+    assert not at.exception
+    assert at.text_input(key="decision_by").value == "Dana Ortiz"

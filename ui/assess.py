@@ -252,10 +252,11 @@ def _start_from_example() -> None:
     state.replace_all(loaded)
     st.session_state[keys.INTRO_DONE] = True
     st.session_state[keys.STEP] = 0
+    # Counted as the progress bar counts (per-option answers included), so the two agree.
+    answered = len(state.progress(rubric, state.current_answers()[0]).answered)
     flash(
-        f"Started from the example “{loaded.title}” with "
-        f"{quantity(len(loaded.answers), 'answer')} filled in. Change any answer, and the "
-        "title, to fit your own use case."
+        f"Started from the example “{loaded.title}” with {quantity(answered, 'question')} "
+        "answered. Change any answer, and the title, to fit your own use case."
     )
 
 

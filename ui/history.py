@@ -99,7 +99,9 @@ def _record_form(item: Assessment) -> None:
             key="decision_outcome",
             horizontal=True,
         )
-        st.text_input("Decided by", value=auth.author(), key="decision_by", max_chars=200)
+        # The decision owner named on Assess is who normally records it.
+        decided_by = str(item.extra.get("owner") or auth.author())
+        st.text_input("Decided by", value=decided_by, key="decision_by", max_chars=200)
         st.date_input("Date of the decision", value=dt.date.today(), key="decision_on")
         st.text_area("Note (conditions, reasons)", key="decision_note", max_chars=5000)
         st.form_submit_button(
