@@ -184,7 +184,7 @@ def test_the_memo_a_decision_meeting_reads_comes_first(default_rubric: Rubric) -
         "sections_chart",
         "drivers_chart",
     ]
-    assert _top_ids(doc.appendix) == ["scores", "answers", "policy"]
+    assert _top_ids(doc.appendix) == ["scores", "policy", "answers"]
     conditions = doc.find("conditions")
     assert isinstance(conditions, Section) and conditions.title == "What would have to change"
 

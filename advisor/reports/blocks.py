@@ -7,11 +7,11 @@ renderer escapes it its own way (HTML, Markdown, typst data). What the text says
 in one place, :mod:`advisor.reports.document`; this module only names the shapes::
 
     Document
-      memo       what a decision meeting reads: VerdictBox, the decision, conditions,
-                 rules, why, drivers, risks, next steps
+      memo       one page a decision meeting reads: VerdictBox, owner and author, the
+                 recorded decision, conditions, rules, reasons, cost, risks, next steps
       analysis   adaptation, how close, what would change, resolve first, options,
                  costs, labour, charts
-      appendix   score by factor, answers, warnings, policy (starts on a new page)
+      appendix   score by factor, policy, answers, decisions, history, warnings
 
     Block = VerdictBox | Section | Paragraph | ItemList | Callouts | Columns | Table | Chart
 

@@ -757,8 +757,8 @@ def _analysis(report: Report) -> list[Block]:
             )
         )
     out += [
-        Chart(id="sections_chart", name="sections", label="Score by factor"),
-        Chart(id="drivers_chart", name="drivers", label="What drives the verdict"),
+        Chart(id="sections_chart", name="sections", label="Score by factor", width=80),
+        Chart(id="drivers_chart", name="drivers", label="What drives the verdict", width=80),
     ]
     return out
 
@@ -970,5 +970,6 @@ def _appendix(
     )
     stamp = _para(f"{p.title}, version {p.version}{published}.")
     generated = _para(f"Generated {report.generated} by Adoption Advisor.")
-    out.append(_section("policy", "Policy", stamp, generated))
+    # Right after the score by factor: last, it could be alone on a page of its own.
+    out.insert(1, _section("policy", "Policy", stamp, generated))
     return out
