@@ -9,8 +9,8 @@ in one place, :mod:`advisor.reports.document`; this module only names the shapes
     Document
       memo       one page a decision meeting reads: VerdictBox, owner and author, the
                  recorded decision, conditions, rules, reasons, cost, risks, next steps
-      analysis   adaptation, how close, what would change, resolve first, options,
-                 costs, labour, charts
+      analysis   conditions and rules in full, why, drivers, adaptation, how close,
+                 what would change, resolve first, options, costs, labour, charts
       appendix   score by factor, policy, answers, decisions, history, warnings
 
     Block = VerdictBox | Section | Paragraph | ItemList | Callouts | Columns | Table | Chart
