@@ -20,7 +20,17 @@ from .answers import Answers, _from_document
 from .engine import ScoreResult, score
 from .errors import AdvisorError, AnswersError, NotEnoughAnswers, Problem
 from .loader import translate_validation_error
-from .models import Identifier, Rubric, Strategy, StrategyField, Strict, Text, Verdict, VerdictField
+from .models import (
+    Identifier,
+    Output,
+    Rubric,
+    Strategy,
+    StrategyField,
+    Strict,
+    Text,
+    Verdict,
+    VerdictField,
+)
 from .source import Document, load_document
 
 __all__ = [
@@ -73,11 +83,7 @@ class ReferenceCase(BaseModel):
     answers: Document
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class CaseResult(_Out):
+class CaseResult(Output):
     """One reference case scored: what was expected, what the rubric gave, and why."""
 
     name: str
@@ -102,7 +108,7 @@ class CaseResult(_Out):
         return not self.mismatches
 
 
-class Calibration(_Out):
+class Calibration(Output):
     """Every reference case in a folder scored under one rubric."""
 
     rubric: str
