@@ -107,12 +107,10 @@ class SectionChange(BaseModel):
 
     @property
     def moved(self) -> bool:
-        """Whether the edit changed this section's score, weight or points."""
-        return (
-            self.before != self.after
-            or self.weight_before != self.weight_after
-            or abs(self.points_after - self.points_before) >= 0.01
-        )
+        """Whether the edit changed this section's own score or weight. Its points are left
+        out: one section's new weight shifts every section's share of the score, so counting
+        points would mark every section as moved and hide the one that did."""
+        return self.before != self.after or self.weight_before != self.weight_after
 
 
 def section_changes(before: ScoreResult, after: ScoreResult) -> list[SectionChange]:

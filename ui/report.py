@@ -32,7 +32,7 @@ from advisor.reports.model import DecisionEntry, Report, RevisionEntry, build_re
 from advisor.reports.render import chart_key, chart_spec
 from scoring import Answers, Problem
 from ui import keys, state
-from ui.common import callback, plain, quantity, run_page, verdict_badge
+from ui.common import callback, page_script, plain, quantity, run_page, verdict_badge
 
 _FORMATS = (
     ("pdf", "PDF", "application/pdf"),
@@ -339,7 +339,7 @@ def render() -> None:
     usable, set_aside = state.current_answers()
     if state.current_result() is None:
         st.info("Answer at least one question on the Assess page to see a verdict.")
-        st.page_link("ui/assess.py", label="Go to the questionnaire →")
+        st.page_link(page_script("assess"), label="Go to the questionnaire →")
         return
     version = state.policy_version()
     report = _recorded(_report(rubric, usable.model_dump_json(), version.sha256))
