@@ -9,6 +9,7 @@ document) and what was expected versus what was found::
     ├── RubricError              a rubric file does not follow the rubric format
     ├── AnswersError             an answers file does not fit the rubric it is scored with
     │   └── NotEnoughAnswers     nothing weighted is answered yet, so there is no score
+    ├── CatalogueError           a price catalogue does not follow its format, or names no such entry
     ├── ReportError              a report could not be rendered (e.g. the PDF engine failed)
     ├── StoreError               (advisor.storage.errors) storage refused or could not do it
     └── LockedOut                (advisor.access) a passphrase guess was not checked
@@ -25,6 +26,7 @@ from dataclasses import dataclass, replace
 __all__ = [
     "AdvisorError",
     "AnswersError",
+    "CatalogueError",
     "InputFileError",
     "NotEnoughAnswers",
     "Problem",
@@ -90,6 +92,11 @@ class AnswersError(AdvisorError):
 
 class NotEnoughAnswers(AnswersError):
     """No question with a positive weight is answered, so no score exists yet."""
+
+
+class CatalogueError(AdvisorError):
+    """A price catalogue does not follow its format (see rubric/prices/default.yaml), or a
+    catalogue lookup names an entry it does not have."""
 
 
 class ReportError(AdvisorError):
