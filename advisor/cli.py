@@ -15,15 +15,28 @@ import stat
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from scoring.answers import load_answers, read_rubric_id
+from scoring.catalogue import (
+    DEFAULT_MAX_AGE_DAYS,
+    DatedEntry,
+    Estimate,
+    PriceCatalogue,
+    catalogue_json_schema,
+    default_catalogue_path,
+    load_catalogue,
+    merge_catalogues,
+    stale_entries,
+)
 from scoring.errors import AdvisorError, NotEnoughAnswers
 from scoring.limits import MAX_PROBLEMS_REPORTED, clip, more_problems
 from scoring.loader import load_rubric
 from scoring.models import Rubric
 from scoring.rubrics import default_rubric_path, find_rubric, rubric_dir
+from scoring.text import format_number
 
 __all__ = ["main", "rubric_json_schema"]
 
@@ -89,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json"], default="text", help="default: text"
     )
 
+    _add_prices_parser(commands)
+
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
         "--database",
@@ -131,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             print(json.dumps(rubric_json_schema(), indent=2))
             return EXIT_OK
+        if args.command == "prices":
+            return _prices(args)
         return _database_command(args)
     except AdvisorError as exc:
         _report_problems(exc)
@@ -237,6 +254,219 @@ def _score(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return EXIT_OK
+
+
+# --- prices: the price catalogue ---------------------------------------------------------------
+
+
+def _add_prices_parser(commands: Any) -> None:
+    prices = commands.add_parser(
+        "prices",
+        help="check or show a price catalogue (model and GPU prices with their sources)",
+        description="The price catalogue holds planning prices, each with its source and the "
+        "date it was checked. A company file overrides entries by id and adds new ones.",
+    )
+    actions = prices.add_subparsers(dest="prices_command", required=True, metavar="ACTION")
+    dating = argparse.ArgumentParser(add_help=False)
+    dating.add_argument(
+        "--max-age-days",
+        type=_days,
+        default=DEFAULT_MAX_AGE_DAYS,
+        metavar="DAYS",
+        help=f"entries checked longer ago than this are stale (default: {DEFAULT_MAX_AGE_DAYS})",
+    )
+    dating.add_argument(
+        "--today",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="measure ages from this day (default: today)",
+    )
+    check = actions.add_parser(
+        "check",
+        parents=[dating],
+        help="validate a catalogue file and list its stale entries",
+        description="Exit 0 when the file is valid (stale entries are listed, not refused), "
+        "2 when it is not (every problem with its file, line and field path).",
+    )
+    check.add_argument("file", metavar="FILE", help="catalogue file (YAML or JSON)")
+    show = actions.add_parser(
+        "show", parents=[dating], help="list every entry with its source and checked date"
+    )
+    show.add_argument(
+        "--prices",
+        metavar="FILE",
+        help="a company catalogue laid over the shipped one (rubric/prices/default.yaml)",
+    )
+    actions.add_parser("schema", help="print the JSON Schema of catalogue files")
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days, 0 or more, found {text!r}"
+        )
+    return days
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date written YYYY-MM-DD, found {text!r}"
+        ) from None
+
+
+def _prices(args: argparse.Namespace) -> int:
+    if args.prices_command == "schema":
+        print(json.dumps(catalogue_json_schema(), indent=2))
+        return EXIT_OK
+    today = args.today or date.today()
+    if args.prices_command == "check":
+        catalogue = load_catalogue(args.file)
+        counts = [
+            f"{len(catalogue.tiers)} tiers",
+            f"{len(catalogue.offerings)} offerings",
+            f"{len(catalogue.gpu_classes)} GPU classes",
+            f"{len(catalogue.self_hosted_sizes)} self-hosted sizes",
+        ]
+        if catalogue.utilisation is not None:
+            counts.append("utilisation")
+        entries = list(catalogue.dated_entries())
+        oldest = min((entry.checked for _, _, entry in entries), default=None)
+        since = f"; oldest checked {oldest.isoformat()}" if oldest else ""
+        print(
+            f"ok: {args.file} — catalogue {catalogue.id!r} ({catalogue.currency}): "
+            f"{', '.join(counts)}{since}"
+        )
+        stale = stale_entries(catalogue, today, args.max_age_days)
+        for entry in stale:
+            print(
+                f"stale: {_KIND_WORDS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
+                f"{entry.age_days:,} days ago"
+            )
+        if stale:
+            print(
+                f"{len(stale)} of {len(entries)} entries were checked more than "
+                f"{args.max_age_days} days before {today.isoformat()}; "
+                "re-check them against their sources"
+            )
+        else:
+            print(f"every entry was checked within {args.max_age_days} days of {today.isoformat()}")
+        return EXIT_OK
+    catalogue = load_catalogue(
+        default_catalogue_path(), display_name=_shown_path(default_catalogue_path())
+    )
+    if args.prices:
+        catalogue = merge_catalogues(catalogue, load_catalogue(args.prices))
+    _flush_stdout(_catalogue_text(catalogue, today, args.max_age_days))
+    return EXIT_OK
+
+
+_KIND_WORDS = {
+    "tier": "tier",
+    "offering": "offering",
+    "gpu_class": "GPU class",
+    "self_hosted_size": "self-hosted size",
+    "utilisation": "utilisation",
+}
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it (as people typed it)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _catalogue_text(catalogue: PriceCatalogue, today: date, max_age_days: int) -> str:
+    """Every entry of ``catalogue``, two lines each: the figures, then when and where from."""
+    money = catalogue.currency
+    lines = [
+        f"Price catalogue {catalogue.id!r}: {_printable(catalogue.title)} ({money})",
+        f"from {' + '.join(_printable(f) for f in catalogue.files)}",
+        f"Planning estimates; * marks an entry checked more than {max_age_days} days before "
+        f"{today.isoformat()}.",
+    ]
+
+    def dated(entry: DatedEntry) -> str:
+        mark = " *" if (today - entry.checked).days > max_age_days else ""
+        return (
+            f"      checked {entry.checked.isoformat()}{mark} · source: {_printable(entry.source)}"
+        )
+
+    if catalogue.tiers:
+        lines += ["", f"Tiers ({money} per million tokens, low / expected / high)"]
+        for tier in catalogue.tiers:
+            lines.append(
+                f"  {tier.id}: {_printable(tier.title)}; input {_triple(tier.input_per_million)}, "
+                f"output {_triple(tier.output_per_million)}{_batch(tier.batch_discount)}"
+            )
+            lines.append(dated(tier))
+    if catalogue.offerings:
+        lines += ["", f"Offerings ({money} per million tokens)"]
+        for offer in catalogue.offerings:
+            context = f"; context {offer.context_tokens:,} tokens" if offer.context_tokens else ""
+            lines.append(
+                f"  {offer.id}: {_printable(offer.model)} at {_printable(offer.provider)}, "
+                f"{offer.tier} tier; input {_money(offer.input_per_million)}, "
+                f"output {_money(offer.output_per_million)}{_batch(offer.batch_discount)}{context}"
+            )
+            lines.append(dated(offer))
+    if catalogue.gpu_classes:
+        lines += ["", f"GPU classes ({money} per GPU-hour on demand, low / expected / high)"]
+        for gpu in catalogue.gpu_classes:
+            lines.append(
+                f"  {gpu.id}: {_printable(gpu.title)}; {_triple(gpu.hourly_price)}; "
+                f"spot {_shares(gpu.spot_discount)} off, one-year reservation "
+                f"{_shares(gpu.reserved_1y_discount)} off; throughput "
+                f"{gpu.relative_throughput:g} × an H100"
+            )
+            lines.append(dated(gpu))
+    if catalogue.self_hosted_sizes:
+        lines += ["", "Self-hosted sizes (generated tokens per second per H100-class GPU)"]
+        for size in catalogue.self_hosted_sizes:
+            per_gpu = size.tokens_per_second_per_gpu
+            lines.append(
+                f"  {size.id}: {_printable(size.title)}, {_printable(size.params)}; "
+                f"{per_gpu.low:,.0f} / {per_gpu.expected:,.0f} / {per_gpu.high:,.0f} tokens/s; "
+                f"{size.gpus_per_replica} GPU{'s' if size.gpus_per_replica != 1 else ''} "
+                "per replica"
+            )
+            lines.append(dated(size))
+    if catalogue.utilisation is not None:
+        lines += [
+            "",
+            "Utilisation (share of paid GPU hours doing useful work)",
+            f"  {_shares(catalogue.utilisation.share)}",
+            dated(catalogue.utilisation),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}" if value < 1000 else f"{value:,.0f}"
+
+
+def _triple(estimate: Estimate) -> str:
+    return " / ".join(_money(v) for v in (estimate.low, estimate.expected, estimate.high))
+
+
+def _shares(estimate: Estimate) -> str:
+    return " / ".join(_percent(v) for v in (estimate.low, estimate.expected, estimate.high))
+
+
+def _percent(share: float) -> str:
+    return f"{format_number(round(share * 100, 1))} %"
+
+
+def _batch(discount: float) -> str:
+    return f"; batch {_percent(discount)} off" if discount else ""
 
 
 def _database_command(args: argparse.Namespace) -> int:

@@ -43,16 +43,19 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
+    GetJsonSchemaHandler,
     PrivateAttr,
     ValidationError,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from .errors import CatalogueError, Problem
 from .limits import MAX_NUMBER, MAX_TEXT_CHARS, TEXT_PATTERN
@@ -146,9 +149,19 @@ def _checked_date(value: Any) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             raise ValueError(
-                f"expected a date written YYYY-MM-DD, found {value!r}, which is no day"
+                f"expected a date written YYYY-MM-DD, found {shown_value(value)}, "
+                "which is not a day of the calendar"
             ) from None
     raise ValueError(f"expected a date written YYYY-MM-DD, found {shown_value(value)}")
+
+
+def _currency_code(text: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise ValueError(
+            "expected a currency code of three capital letters (ISO 4217, e.g. USD or EUR), "
+            f"found {shown_value(text)}"
+        )
+    return text
 
 
 #: Where a figure comes from: a URL or a publication, never blank.
@@ -174,11 +187,40 @@ Fraction = Annotated[float, Field(ge=0, le=1)]
 
 class Estimate(Strict):
     """A figure that is not known exactly: the lowest, the expected and the highest value
-    (low ≤ expected ≤ high)."""
+    (low ≤ expected ≤ high). A plain number is a figure known exactly (all three equal)."""
 
     low: Money
     expected: Money
     high: Money
+
+    #: The largest value one of the three may take.
+    most: ClassVar[float] = MAX_NUMBER
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_is_exact(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            # Checked here, so the problem is the number written, not three made-up keys.
+            if not 0 <= data <= cls.most:
+                raise ValueError(
+                    f"expected a number from 0 to {format_number(cls.most)}, "
+                    f"found {shown_value(data)}"
+                )
+            return {"low": data, "expected": data, "high": data}
+        if not isinstance(data, dict):
+            raise ValueError(
+                "expected a number, or low, expected and high (e.g. {low: 1.5, expected: 2, "
+                f"high: 3}}), found {shown_value(data)}"
+            )
+        return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The schema says what the loader accepts: a plain number as well as the mapping.
+        mapping = handler(core_schema)
+        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": cls.most}, mapping]}
 
     @model_validator(mode="after")
     def _in_order(self) -> Self:
@@ -197,6 +239,8 @@ class FractionEstimate(Estimate):
     low: Fraction
     expected: Fraction
     high: Fraction
+
+    most: ClassVar[float] = 1.0
 
 
 class Tier(Strict):
@@ -297,7 +341,14 @@ class PriceCatalogue(Strict):
 
     id: Identifier
     title: Text
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD.")]
+    currency: Annotated[
+        str,
+        AfterValidator(_currency_code),
+        Field(
+            description="ISO 4217 code of every price in the file, e.g. USD.",
+            json_schema_extra={"pattern": "^[A-Z]{3}$"},
+        ),
+    ]
     description: Text
     tiers: list[Tier] = Field(default_factory=list, max_length=MAX_ENTRIES)
     offerings: list[Offering] = Field(default_factory=list, max_length=MAX_ENTRIES)
