@@ -328,35 +328,7 @@ def _prices(args: argparse.Namespace) -> int:
     today = args.today or date.today()
     if args.prices_command == "check":
         catalogue = load_catalogue(args.file)
-        counts = [
-            f"{len(catalogue.tiers)} tiers",
-            f"{len(catalogue.offerings)} offerings",
-            f"{len(catalogue.gpu_classes)} GPU classes",
-            f"{len(catalogue.self_hosted_sizes)} self-hosted sizes",
-        ]
-        if catalogue.utilisation is not None:
-            counts.append("utilisation")
-        entries = list(catalogue.dated_entries())
-        oldest = min((entry.checked for _, _, entry in entries), default=None)
-        since = f"; oldest checked {oldest.isoformat()}" if oldest else ""
-        print(
-            f"ok: {args.file} — catalogue {catalogue.id!r} ({catalogue.currency}): "
-            f"{', '.join(counts)}{since}"
-        )
-        stale = stale_entries(catalogue, today, args.max_age_days)
-        for entry in stale:
-            print(
-                f"stale: {_KIND_WORDS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
-                f"{entry.age_days:,} days ago"
-            )
-        if stale:
-            print(
-                f"{len(stale)} of {len(entries)} entries were checked more than "
-                f"{args.max_age_days} days before {today.isoformat()}; "
-                "re-check them against their sources"
-            )
-        else:
-            print(f"every entry was checked within {args.max_age_days} days of {today.isoformat()}")
+        _flush_stdout(_check_text(args.file, catalogue, today, args.max_age_days))
         return EXIT_OK
     catalogue = load_catalogue(
         default_catalogue_path(), display_name=_shown_path(default_catalogue_path())
@@ -365,6 +337,39 @@ def _prices(args: argparse.Namespace) -> int:
         catalogue = merge_catalogues(catalogue, load_catalogue(args.prices))
     _flush_stdout(_catalogue_text(catalogue, today, args.max_age_days))
     return EXIT_OK
+
+
+def _check_text(file: str, catalogue: PriceCatalogue, today: date, max_age_days: int) -> str:
+    """What ``prices check`` says of a valid file: what it holds, then each stale entry."""
+    counts = [
+        f"{len(catalogue.tiers)} tiers",
+        f"{len(catalogue.offerings)} offerings",
+        f"{len(catalogue.gpu_classes)} GPU classes",
+        f"{len(catalogue.self_hosted_sizes)} self-hosted sizes",
+    ]
+    if catalogue.utilisation is not None:
+        counts.append("utilisation")
+    entries = list(catalogue.dated_entries())
+    oldest = min((entry.checked for _, _, entry in entries), default=None)
+    since = f"; oldest checked {oldest.isoformat()}" if oldest else ""
+    lines = [
+        f"ok: {_printable(file)} — catalogue {catalogue.id!r} ({catalogue.currency}): "
+        f"{', '.join(counts)}{since}"
+    ]
+    stale = stale_entries(catalogue, today, max_age_days)
+    lines += [
+        f"stale: {_KIND_WORDS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
+        f"{entry.age_days:,} days ago"
+        for entry in stale
+    ]
+    if stale:
+        lines.append(
+            f"{len(stale)} of {len(entries)} entries were checked more than {max_age_days} days "
+            f"before {today.isoformat()}; re-check them against their sources"
+        )
+    else:
+        lines.append(f"every entry was checked within {max_age_days} days of {today.isoformat()}")
+    return "\n".join(lines) + "\n"
 
 
 _KIND_WORDS = {

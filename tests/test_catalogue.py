@@ -142,6 +142,22 @@ def test_the_schema_requires_a_source_and_a_checked_date_on_every_kind_of_entry(
         assert definitions[name]["properties"]["checked"]["format"] == "date"
 
 
+def test_the_schema_accepts_the_shipped_file_and_refuses_an_entry_without_a_source() -> None:
+    # An editor checks files against the schema; it must agree with the loader.
+    import jsonschema
+
+    from scoring.source import load_document
+
+    data = json.loads(json.dumps(load_document(SHIPPED).data, default=str))
+    validator = jsonschema.Draft202012Validator(
+        catalogue_json_schema(), format_checker=jsonschema.FormatChecker()
+    )
+    assert list(validator.iter_errors(data)) == []
+    del data["offerings"][0]["source"]
+    data["gpu_classes"][0]["hourly_price"] = 2.5  # a plain number is allowed by both
+    assert [e.message for e in validator.iter_errors(data)] == ["'source' is a required property"]
+
+
 # --- broken files -----------------------------------------------------------------------------
 
 
