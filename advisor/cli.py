@@ -22,6 +22,7 @@ from typing import Any
 from scoring.answers import load_answers, read_rubric_id
 from scoring.catalogue import (
     DEFAULT_MAX_AGE_DAYS,
+    KIND_NOUNS,
     DatedEntry,
     Estimate,
     PriceCatalogue,
@@ -358,7 +359,7 @@ def _check_text(file: str, catalogue: PriceCatalogue, today: date, max_age_days:
     ]
     stale = stale_entries(catalogue, today, max_age_days)
     lines += [
-        f"stale: {_KIND_WORDS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
+        f"stale: {KIND_NOUNS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
         f"{entry.age_days:,} days ago"
         for entry in stale
     ]
@@ -370,15 +371,6 @@ def _check_text(file: str, catalogue: PriceCatalogue, today: date, max_age_days:
     else:
         lines.append(f"every entry was checked within {max_age_days} days of {today.isoformat()}")
     return "\n".join(lines) + "\n"
-
-
-_KIND_WORDS = {
-    "tier": "tier",
-    "offering": "offering",
-    "gpu_class": "GPU class",
-    "self_hosted_size": "self-hosted size",
-    "utilisation": "utilisation",
-}
 
 
 def _shown_path(path: Path) -> str:

@@ -68,6 +68,7 @@ __all__ = [
     "CATALOGUE_COUNTS",
     "DEFAULT_MAX_AGE_DAYS",
     "ENTRY_KINDS",
+    "KIND_NOUNS",
     "DatedEntry",
     "EntryKind",
     "Estimate",
@@ -107,23 +108,32 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
     "utilisation",
 )
 
-# The list each kind lives in, and the noun an error names one of its items by.
+#: How people name an entry of each kind, in messages and listings.
+KIND_NOUNS: dict[EntryKind, str] = {
+    "tier": "tier",
+    "offering": "offering",
+    "gpu_class": "GPU class",
+    "self_hosted_size": "self-hosted size",
+    "utilisation": "utilisation",
+}
+# The list each kind (but utilisation, a single entry) lives in, and its items' plural.
 _LISTS: dict[EntryKind, str] = {
     "tier": "tiers",
     "offering": "offerings",
     "gpu_class": "gpu_classes",
     "self_hosted_size": "self_hosted_sizes",
 }
-_NOUNS: dict[str, str] = {
-    "tiers": "tier",
-    "offerings": "offering",
-    "gpu_classes": "GPU class",
-    "self_hosted_sizes": "self-hosted size",
+_NOUNS: dict[str, str] = {key: KIND_NOUNS[kind] for kind, key in _LISTS.items()}
+_PLURALS = {
+    "tiers": "tiers",
+    "offerings": "offerings",
+    "gpu_classes": "GPU classes",
+    "self_hosted_sizes": "self-hosted sizes",
 }
 
 #: The catalogue's lists, refused while the file is read once they pass their limit.
 CATALOGUE_COUNTS: CountLimits = {
-    (key,): (MAX_ENTRIES, f"{noun}s in one catalogue") for key, noun in _NOUNS.items()
+    (key,): (MAX_ENTRIES, f"{plural} in one catalogue") for key, plural in _PLURALS.items()
 }
 
 
@@ -408,22 +418,13 @@ class PriceCatalogue(Strict):
             yield "utilisation", "utilisation", self.utilisation
 
 
-_KIND_NOUNS: dict[EntryKind, str] = {
-    "tier": "tier",
-    "offering": "offering",
-    "gpu_class": "GPU class",
-    "self_hosted_size": "self-hosted size",
-    "utilisation": "utilisation",
-}
-
-
 _T = TypeVar("_T")
 
 
 def _lookup(catalogue: PriceCatalogue, kind: EntryKind, table: dict[str, _T], key: str) -> _T:
     if key in table:
         return table[key]
-    noun = _KIND_NOUNS[kind]
+    noun = KIND_NOUNS[kind]
     known = list(table)
     hint = ""
     close = difflib.get_close_matches(key, known, n=1)
@@ -596,7 +597,7 @@ def oldest_checked(
         kind_wanted, entry_id = (None, used) if isinstance(used, str) else used
         found = [d for k, d in by_id.get(entry_id, []) if kind_wanted in (None, k)]
         if not found:
-            noun = _KIND_NOUNS[kind_wanted] if kind_wanted else "entry"
+            noun = KIND_NOUNS[kind_wanted] if kind_wanted else "entry"
             known = sorted(by_id)
             close = difflib.get_close_matches(entry_id, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""

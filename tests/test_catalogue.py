@@ -189,6 +189,18 @@ def test_a_duplicate_id_names_both_lines() -> None:
     assert "first used on line 6" in problem.message
 
 
+def test_a_catalogue_with_too_many_entries_is_refused_while_it_is_read() -> None:
+    from scoring.errors import InputFileError
+
+    text = HEADER.format(id="huge", currency="USD") + "gpu_classes:\n" + "  - {}\n" * 501
+    with pytest.raises(InputFileError) as info:
+        parse_catalogue(text, "huge.yaml")
+    assert str(info.value) == (
+        "huge.yaml:506:5: too many GPU classes in one catalogue: the limit is 500 "
+        "(see 'Limits' in rubric/README.md)"
+    )
+
+
 def test_a_json_catalogue_writes_its_dates_as_text() -> None:
     text = json.dumps(
         {
