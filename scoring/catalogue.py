@@ -367,11 +367,18 @@ class PriceCatalogue(Strict):
     utilisation: Utilisation | None = None
 
     _files: tuple[str, ...] = PrivateAttr(default=())
+    _origins: dict[tuple[EntryKind, str], str] = PrivateAttr(default_factory=dict)
 
     @property
     def files(self) -> tuple[str, ...]:
         """The files this catalogue was read from, base first (provenance for a report)."""
         return self._files
+
+    def file_of(self, kind: EntryKind, entry_id: str) -> str:
+        """The file the entry ``(kind, entry_id)`` comes from: after a merge, the company
+        file for the entries it replaced or added, the base file for the rest; ``""`` for a
+        catalogue not read from a file or an entry it does not have."""
+        return self._origins.get((kind, entry_id), "")
 
     @cached_property
     def tiers_by_id(self) -> dict[str, Tier]:
@@ -465,6 +472,9 @@ def catalogue_from_document(doc: Document) -> PriceCatalogue:
         unique = list(dict.fromkeys(problems))
         raise CatalogueError(sorted(unique, key=lambda p: (p.line, p.column)))
     catalogue._files = (doc.file,)
+    catalogue._origins = {
+        (kind, entry_id): doc.file for kind, entry_id, _ in catalogue.dated_entries()
+    }
     return catalogue
 
 
@@ -559,6 +569,8 @@ def merge_catalogues(base: PriceCatalogue, override: PriceCatalogue) -> PriceCat
     for name in ("tiers_by_id", "offerings_by_id", "gpu_classes_by_id", "self_hosted_sizes_by_id"):
         merged.__dict__.pop(name, None)  # cached on base, copied along: recomputed on use
     merged._files = (*base.files, *override.files)
+    # An entry comes from the override if the override has it, else from the base.
+    merged._origins = {**base._origins, **override._origins}
     return merged
 
 

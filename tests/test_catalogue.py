@@ -307,6 +307,13 @@ def test_a_company_file_replaces_entries_by_id_in_place_and_adds_new_ones() -> N
     assert merged.utilisation == base.utilisation  # the company file has none
     assert (merged.id, merged.title) == ("acme", "acme prices")
     assert merged.files == ("base.yaml", "acme.yaml")
+    assert [merged.file_of("offering", i) for i in ("a", "b", "z")] == [
+        "base.yaml",
+        "acme.yaml",
+        "acme.yaml",
+    ]
+    assert merged.file_of("utilisation", "utilisation") == "base.yaml"
+    assert merged.file_of("offering", "nowhere") == ""
     # The base is unchanged.
     assert [o.id for o in base.offerings] == ["a", "b", "c"]
     assert base.offering("b").input_per_million == 2.0
