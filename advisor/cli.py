@@ -28,6 +28,7 @@ from scoring.catalogue import (
     PriceCatalogue,
     catalogue_json_schema,
     default_catalogue_path,
+    future_entries,
     load_catalogue,
     merge_catalogues,
     stale_entries,
@@ -362,6 +363,11 @@ def _check_text(file: str, catalogue: PriceCatalogue, today: date, max_age_days:
         f"stale: {KIND_NOUNS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
         f"{entry.age_days:,} days ago"
         for entry in stale
+    ]
+    lines += [
+        f"warning: {KIND_NOUNS[entry.kind]} {entry.id!r} checked {entry.checked.isoformat()}, "
+        f"after {today.isoformat()}; is the date a typo?"
+        for entry in future_entries(catalogue, today)
     ]
     if stale:
         lines.append(

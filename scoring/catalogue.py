@@ -84,6 +84,7 @@ __all__ = [
     "catalogue_from_document",
     "catalogue_json_schema",
     "default_catalogue_path",
+    "future_entries",
     "load_catalogue",
     "merge_catalogues",
     "oldest_checked",
@@ -338,7 +339,8 @@ DatedEntry = Tier | Offering | GpuClass | SelfHostedSize | Utilisation
 
 
 class StaleEntry(NamedTuple):
-    """An entry checked longer ago than the limit."""
+    """An entry checked longer ago than the limit (or, from :func:`future_entries`, dated
+    after today, with ``age_days`` below 0)."""
 
     id: str
     kind: EntryKind
@@ -590,6 +592,16 @@ def stale_entries(
         if age > max_age_days:
             stale.append(StaleEntry(entry_id, kind, entry.checked, age))
     return stale
+
+
+def future_entries(catalogue: PriceCatalogue, today: date) -> list[StaleEntry]:
+    """Entries whose ``checked`` date is after ``today`` (``age_days`` below 0): most likely
+    a typo, and never flagged as stale however old the figure really is."""
+    return [
+        StaleEntry(entry_id, kind, entry.checked, (today - entry.checked).days)
+        for kind, entry_id, entry in catalogue.dated_entries()
+        if entry.checked > today
+    ]
 
 
 def oldest_checked(

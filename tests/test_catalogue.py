@@ -14,6 +14,7 @@ from scoring.catalogue import (
     PriceCatalogue,
     catalogue_json_schema,
     default_catalogue_path,
+    future_entries,
     load_catalogue,
     merge_catalogues,
     oldest_checked,
@@ -253,6 +254,25 @@ def test_the_shipped_catalogue_is_flagged_once_its_figures_are_older_than_the_li
     oldest = min(entry.checked for _, _, entry in shipped.dated_entries())
     assert stale_entries(shipped, oldest) == []
     assert len(stale_entries(shipped, date(2030, 1, 1))) == len(list(shipped.dated_entries()))
+
+
+def test_an_entry_dated_after_today_is_named_not_taken_as_fresh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prices = catalogue(offering("typo", "2062-11-20"), offering("fine", "2026-11-01"))
+    assert stale_entries(prices, date(2026, 11, 29)) == []
+    assert future_entries(prices, date(2026, 11, 29)) == [
+        ("typo", "offering", date(2062, 11, 20), -13140)
+    ]
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        HEADER.format(id="typo", currency="USD") + "offerings:\n" + offering("typo", "2062-11-20")
+    )
+    assert main(["prices", "check", str(path), "--today", "2026-11-29"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "warning: offering 'typo' checked 2062-11-20, after 2026-11-29; is the date a typo?",
+        "every entry was checked within 90 days of 2026-11-29",
+    ]
 
 
 def test_oldest_checked_follows_the_ids_used() -> None:
