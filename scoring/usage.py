@@ -143,6 +143,11 @@ def _money(value: float) -> float:
     return round(value, 2)
 
 
+def _significant(value: float) -> float:
+    """``value`` to 6 significant digits: a cost per item can be a fraction of a cent."""
+    return float(f"{value:.6g}")
+
+
 # --- the triple -------------------------------------------------------------------------------
 
 
@@ -639,7 +644,7 @@ def _scenario_cost(scenario: str, figures: _Figures, horizon: int) -> ScenarioCo
         one_time=_money(figures.one_time),
         monthly=_money(figures.monthly),
         avoided_monthly=_money(figures.avoided),
-        cost_per_item=round(per_item, 6) if per_item is not None else None,
+        cost_per_item=_significant(per_item) if per_item is not None else None,
         cumulative=[_money(figures.cumulative(m)) for m in range(horizon + 1)],
         net_at_horizon=_money(figures.net(horizon)),
         break_even_month=figures.break_even(horizon),
@@ -790,12 +795,13 @@ def price_scenario(
     nets_falling: dict[str, list[float]] = {}
     for plan in plans:
         figures = _figures(plan, lambda path: "expected")
-        fixed = figures.monthly - figures.hosted_usage
         constant = [figures.cumulative(m) for m in range(horizon + 1)]
-        falling = [figures.one_time]
+        # What falling prices take off the hosted usage to date; subtracted from the
+        # constant-price figure so that a factor of 1 gives exactly the same numbers.
+        off = [0.0]
         for month in range(1, horizon + 1):
-            price = annual_factor ** (-(month - 1) / 12)
-            falling.append(falling[-1] + fixed + figures.hosted_usage * price)
+            off.append(off[-1] + figures.hosted_usage * (1 - annual_factor ** (-(month - 1) / 12)))
+        falling = [c - o for c, o in zip(constant, off, strict=True)]
         avoided = [m * figures.avoided for m in range(horizon + 1)]
         # Rounded to cents, so that a difference in the last bits is not a flip.
         nets_constant[plan.id] = [_money(c - a) for c, a in zip(constant, avoided, strict=True)]
