@@ -57,10 +57,18 @@ per week). Labour saved is stated at the expected volume and scales with the vol
 is removed item by item); ``current_monthly`` — what today's process costs besides the
 labour counted in labour saved, e.g. a licence the option replaces — does not.
 
-Bands: the plan is costed in each of the :data:`SCENARIOS` (low-cost, expected,
-high-cost, low-volume); an output's low and high are the smallest and largest value across
-the scenarios, its expected the expected scenario's. The break-even range is the earliest
-and latest break-even month across the scenarios, naming those in which it never happens.
+Scenarios (:data:`SCENARIOS`; "cost inputs" are every input but the volume, and for
+throughput, utilisation and labour saved the cheap end is the high one)::
+
+    low-cost      cost inputs at their cheap end, volume expected
+    expected      every input at its expected value
+    high-cost     cost inputs at their dear end, volume expected
+    low-volume    volume low (labour saved scales with it), the rest expected
+
+Bands: an output's low and high are the smallest and largest value across the scenarios
+(the low-volume case may have the lowest monthly cost and the highest cost per item), its
+expected the expected scenario's. The break-even range is the earliest and latest
+break-even month across the scenarios, naming those in which it never happens.
 
 Sensitivity (:func:`sensitivity`): each input is swung alone to its low and to its high
 end, the rest at expected; inputs are ranked by how far the expected break-even month
@@ -83,11 +91,19 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from .answers import WEEKS_PER_MONTH
-from .limits import MAX_HORIZON_MONTHS, MAX_ID_CHARS, MAX_NUMBER, MAX_OPTION_TITLE_CHARS
+from .limits import (
+    MAX_HORIZON_MONTHS,
+    MAX_ID_CHARS,
+    MAX_NUMBER,
+    MAX_OPTION_TITLE_CHARS,
+    TEXT_PATTERN,
+)
 from .models import Output, Strict
+from .text import format_number
 
 __all__ = [
     "CHARS_PER_TOKEN",
+    "DEFAULT_HORIZON_MONTHS",
     "HOURS_PER_MONTH",
     "SCENARIOS",
     "TOKENS_PER_PAGE",
@@ -171,8 +187,9 @@ class Estimate(Strict):
     def _ordered(self) -> Self:
         if not self.low <= self.expected <= self.high:
             raise ValueError(
-                f"low ≤ expected ≤ high is needed; got low {self.low}, "
-                f"expected {self.expected}, high {self.high}"
+                "low ≤ expected ≤ high is needed; got low "
+                f"{format_number(self.low)}, expected {format_number(self.expected)}, "
+                f"high {format_number(self.high)}"
             )
         return self
 
@@ -369,7 +386,9 @@ class UsagePlan(Strict):
     module docstring for the formulas). Money per month unless named one-time."""
 
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID_CHARS)]
-    title: Annotated[str, Field(min_length=1, max_length=MAX_OPTION_TITLE_CHARS)]
+    title: Annotated[
+        str, Field(min_length=1, max_length=MAX_OPTION_TITLE_CHARS, pattern=TEXT_PATTERN)
+    ]
     volume_per_month: Estimate
     #: Items processed once at the start (an archive to catch up on); one-time.
     backlog_items: Estimate = _ZERO

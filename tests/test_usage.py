@@ -279,6 +279,37 @@ def test_no_volume_leaves_cost_per_item_out() -> None:
     assert _scenario(cost, "expected").cost_per_item == 0.1435
 
 
+def test_inputs_are_named_by_their_path_and_replaced_with_checks() -> None:
+    assert list(inputs(SELF_HOSTED)) == [
+        "volume_per_month",
+        "backlog_items",
+        "input_tokens_per_item",
+        "output_tokens_per_item",
+        "calls_per_item",
+        "serving.tokens_per_second_per_gpu",
+        "serving.gpu_hourly",
+        "serving.utilisation",
+        "fine_tune.training_tokens",
+        "fine_tune.tokens_per_second_per_gpu",
+        "fine_tune.gpu_hourly",
+        "integration",
+        "evaluation",
+        "adaptation",
+        "maintenance_per_month",
+        "review_hours_per_week",
+        "hourly_rate",
+        "other_per_month",
+        "labour_saved_per_month",
+    ]
+    dearer = with_inputs(SELF_HOSTED, {"serving.gpu_hourly": Estimate.point(3)})
+    assert inputs(dearer)["serving.gpu_hourly"] == E(3, 3, 3)
+    assert inputs(SELF_HOSTED)["serving.gpu_hourly"] == E(2, 2.5, 3)  # the original is kept
+    with pytest.raises(ValueError, match=r"no such input: serving\.input_per_million"):
+        with_inputs(SELF_HOSTED, {"serving.input_per_million": Estimate.point(1)})
+    with pytest.raises(ValidationError, match="tokens per second per GPU must be above 0"):
+        with_inputs(SELF_HOSTED, {"serving.tokens_per_second_per_gpu": Estimate.point(0)})
+
+
 # --- sensitivity ------------------------------------------------------------------------------
 
 
