@@ -13,6 +13,11 @@ An answers file (YAML or JSON)::
       third_question: unknown           # "don't know", where the rubric allows it
     notes:
       some_question: free text
+
+Hours are asked once, per week, in the labour roles (``labour:``); they are the one source
+for the ``weekly_hours`` answer, for today's labour cost and for the labour an option
+frees. Without labour roles the ``weekly_hours`` answer stands for them (see
+:func:`labour_hours`). Money is per month in ``currency`` unless named one-time.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from .errors import AdvisorError, AnswersError, Problem
 from .limits import (
@@ -50,18 +55,28 @@ from .models import UNKNOWN, AnswerValue, Rubric, Strict
 from .source import CountLimits, Document, load_document, parse_document
 from .text import quoted
 
+#: Weeks in an average month: hours are asked per week, money per month.
+WEEKS_PER_MONTH = 52 / 12
+#: The number question the labour roles answer (hours a week of work the model takes over).
+WEEKLY_HOURS_QUESTION = "weekly_hours"
+
 #: The ``kind`` of a JSON report (see advisor.reports.model); kept here to avoid an import cycle.
 REPORT_KIND = "adoption-advisor-report"
 
 
 __all__ = [
+    "WEEKLY_HOURS_QUESTION",
+    "WEEKS_PER_MONTH",
     "AnswerValue",
     "Answers",
     "answers_from_data",
     "answers_to_yaml",
+    "hours_freed_per_week",
+    "labour_hours",
     "load_answers",
     "parse_answers",
     "usable_answers",
+    "with_labour_hours",
 ]
 
 
@@ -80,14 +95,33 @@ class CostInputs(Strict):
     items_per_month: Annotated[float, Field(ge=0, le=MAX_NUMBER)] | None = None
     hosting_per_month: Money = 0.0
     maintenance_per_month: Money = 0.0
-    review_hours_per_month: Hours = 0.0
+    # Hours a week people spend checking this option's output (costed at the hourly rate).
+    review_hours_per_week: Hours = 0.0
     other_per_month: Money = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _review_hours_per_week(cls, data: Any) -> Any:
+        """Files and saved assessments from before hours were asked per week gave review
+        hours per month; read them as the same hours per week instead of refusing them."""
+        if not isinstance(data, Mapping) or "review_hours_per_month" not in data:
+            return data
+        data = dict(data)
+        monthly = data.pop("review_hours_per_month")
+        if "review_hours_per_week" in data:
+            raise ValueError(
+                "review hours are given twice; keep review_hours_per_week and leave out "
+                "review_hours_per_month (its old name)"
+            )
+        number = isinstance(monthly, int | float) and not isinstance(monthly, bool)
+        data["review_hours_per_week"] = round(monthly / WEEKS_PER_MONTH, 2) if number else monthly
+        return data
 
 
 class CurrentProcess(Strict):
-    """What today's process costs each month."""
+    """What today's process costs each month besides the people's hours (licences, tools,
+    outsourcing); the hours are in the labour roles."""
 
-    hours_per_month: Hours = 0.0
     other_per_month: Money = 0.0
 
 
@@ -139,6 +173,73 @@ class Answers(Strict):
     ] = "EUR"
     horizon_months: Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS)] = 36
     labour: list[LabourRole] = Field(default_factory=list, max_length=MAX_LABOUR_ROLES)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hours_from_labour_roles(cls, data: Any) -> Any:
+        """Files and saved assessments from before the labour roles were the one source of
+        hours gave today's hours per month under ``current_process``. With labour roles or a
+        ``weekly_hours`` answer those figures are the hours (the monthly figure counted all
+        of them as saved, which is what made costs and labour disagree); without either,
+        the monthly hours become one role the model takes over entirely, so the cost
+        figures stay as they were."""
+        if not isinstance(data, Mapping):
+            return data
+        process = data.get("current_process")
+        if not isinstance(process, Mapping) or "hours_per_month" not in process:
+            return data
+        data = dict(data)
+        process = dict(process)
+        monthly = process.pop("hours_per_month")
+        data["current_process"] = process
+        given = data.get("answers")
+        answered = isinstance(given, Mapping) and given.get(WEEKLY_HOURS_QUESTION) is not None
+        number = isinstance(monthly, int | float) and not isinstance(monthly, bool)
+        if number and monthly > 0 and not data.get("labour") and not answered:
+            data["labour"] = [
+                {
+                    "role": "Today's process",
+                    "hours_per_week": round(monthly / WEEKS_PER_MONTH, 1),
+                    "share_removed": 1.0,
+                }
+            ]
+        return data
+
+
+def hours_freed_per_week(roles: Iterable[LabourRole]) -> float:
+    """Hours a week the model takes over across roles: hours × share removed, summed."""
+    return round(sum(role.hours_per_week * role.share_removed for role in roles), 1)
+
+
+def labour_hours(rubric: Rubric, answers: Answers) -> tuple[float, float]:
+    """Hours a week of this work today and the hours the model takes over — the one source
+    of hours for labour, cost and the ``weekly_hours`` answer: the labour roles when there
+    are any, else the ``weekly_hours`` answer (all of it taken over), else none."""
+    if answers.labour:
+        today = round(sum(role.hours_per_week for role in answers.labour), 1)
+        return today, hours_freed_per_week(answers.labour)
+    question = rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION)
+    value = answers.answers.get(WEEKLY_HOURS_QUESTION)
+    if (
+        question is not None
+        and question.kind == "number"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return float(value), float(value)
+    return 0.0, 0.0
+
+
+def with_labour_hours(rubric: Rubric, answers: Answers) -> Answers:
+    """``answers`` with ``weekly_hours`` taken from the labour roles, when there are roles
+    and the rubric asks that number question: the hours are asked once, in the roles."""
+    question = rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION)
+    if not answers.labour or question is None or question.kind != "number":
+        return answers
+    freed = hours_freed_per_week(answers.labour)
+    if answers.answers.get(WEEKLY_HOURS_QUESTION) == freed or question.answer_problems(freed):
+        return answers
+    return answers.model_copy(update={"answers": {**answers.answers, WEEKLY_HOURS_QUESTION: freed}})
 
 
 #: The answers file's counted blocks, refused while the file is read once they pass their limit.
@@ -212,7 +313,7 @@ def usable_answers(
         problems.append(Problem("some answers could not be read and are left out"))
         blocks = {}
     try:
-        return Answers.model_validate({**blocks, **fields}), problems
+        return with_labour_hours(rubric, Answers.model_validate({**blocks, **fields})), problems
     except ValidationError:
         pass
     kept: dict[str, Any] = {}
@@ -224,7 +325,7 @@ def usable_answers(
         else:
             kept[key] = value
     try:
-        return Answers.model_validate({**kept, **fields}), problems
+        return with_labour_hours(rubric, Answers.model_validate({**kept, **fields})), problems
     except ValidationError:
         problems.append(Problem("the answers could not be read and are left out"))
         return Answers(title=fields["title"]), problems
@@ -361,7 +462,7 @@ def _from_document(doc: Document, rubric: Rubric) -> Answers:
     problems = list(_check_against_rubric(answers, rubric, doc))
     if problems:
         raise AnswersError(problems)
-    return answers
+    return with_labour_hours(rubric, answers)
 
 
 def _check_against_rubric(answers: Answers, rubric: Rubric, doc: Document) -> Iterable[Problem]:
@@ -403,6 +504,21 @@ def _check_against_rubric(answers: Answers, rubric: Rubric, doc: Document) -> It
                 )
     if len([o for o in answers.options if o.baseline]) > 1:
         yield problem_at(doc, ["options"], "expected at most one baseline option")
+    weekly = answers.answers.get(WEEKLY_HOURS_QUESTION)
+    if (
+        answers.labour
+        and isinstance(weekly, int | float)
+        and not isinstance(weekly, bool)
+        and abs(weekly - hours_freed_per_week(answers.labour)) > 0.05
+    ):
+        freed = hours_freed_per_week(answers.labour)
+        yield problem_at(
+            doc,
+            ["answers", WEEKLY_HOURS_QUESTION],
+            f"the labour roles free {freed:,g} hours a week and this answer says {weekly:,g}; "
+            "hours are given once: leave this answer out (it follows from the labour roles) "
+            "or make the two agree",
+        )
 
 
 def _answer_problems(

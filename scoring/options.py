@@ -5,29 +5,44 @@ rubric marks ``per_option`` are answered per option; all others once, for the sh
 context. An option marked ``baseline: true`` stands for keeping today's process: it is
 not scored, and its cost is the current process's cost.
 
-Cost model (money in the file's ``currency``, per month unless named one-time)::
+Cost model (money in the file's ``currency``, per month unless named one-time; hours per
+week, turned into months with 52/12 weeks a month)::
 
+    hours today   = Σ labour roles' hours_per_week, else the 'weekly_hours' answer
+    hours freed   = Σ hours_per_week × share_removed, else the 'weekly_hours' answer
     one-time      = integration + adaptation + evaluation
     items / month = costs.items_per_month, else the answer to the number question
                     'monthly_volume' (if the rubric has it), else 0
-    monthly       = price_per_item × items/month + hosting + maintenance
-                    + review_hours_per_month × hourly_rate + other
-    current       = current_process.hours_per_month × hourly_rate + current_process.other
+    monthly       = price_per_item × items/month + hosting + maintenance + other
+                    + (review_hours_per_week + hours today − hours freed)
+                      × 52/12 × hourly_rate
+    current       = hours today × 52/12 × hourly_rate + current_process.other_per_month
     cumulative(m) = one-time + m × monthly          (m = 0 … horizon_months)
     break-even    = the first month m ≥ 1 with cumulative(m) ≤ m × current, if any
+
+So the labour an option saves is exactly the hours the labour section frees, the hours it
+does not free stay in its monthly cost, and its own review hours are added to it.
 
 The cost model feeds the rubric's cost question: the one-time share of an option's
 cost over the horizon suggests an answer to ``cost_profile`` (60 % or more:
 ``mostly_one_time``; 30 % or less: ``mostly_recurring``; else ``balanced``), shown next
 to the answer given. Labour: hours freed per week = hours × share removed, per role;
-their total suggests the answer to the number question ``weekly_hours``.
+their total is the answer to the number question ``weekly_hours`` (see
+:func:`scoring.answers.with_labour_hours`).
 """
 
 from __future__ import annotations
 
 import math
 
-from .answers import Answers, CostInputs, OptionAnswers
+from .answers import (
+    WEEKS_PER_MONTH,
+    Answers,
+    CostInputs,
+    OptionAnswers,
+    hours_freed_per_week,
+    labour_hours,
+)
 from .engine import ScoreResult, quick_verdict, score
 from .errors import NotEnoughAnswers
 from .limits import MAX_TITLE_CHARS, clip
@@ -50,8 +65,6 @@ __all__ = [
 
 #: The single-choice question a cost summary suggests an answer to.
 COST_PROFILE_QUESTION = "cost_profile"
-#: The number question the labour figures suggest an answer to.
-WEEKLY_HOURS_QUESTION = "weekly_hours"
 #: The number question that gives items per month when the costs do not.
 VOLUME_QUESTION = "monthly_volume"
 
@@ -86,6 +99,7 @@ class CostSummary(Output):
     baseline: bool
     one_time: float
     monthly: float
+    review_hours_per_week: float
     items_per_month: float
     break_even_month: int | None
     savings_at_horizon: float
@@ -99,6 +113,11 @@ class Costs(Output):
 
     currency: str
     horizon_months: int
+    hourly_rate: float
+    hours_now: float  # hours a week of this work today (the one source: see labour_hours)
+    hours_freed: float  # of those, the hours a week every adopting option takes over
+    labour_saved_monthly: float  # hours freed × 52/12 × hourly rate
+    other_monthly: float  # today's costs besides the hours (current_process.other_per_month)
     current_monthly: float
     current_cumulative: list[float]
     options: list[CostSummary]
@@ -115,12 +134,12 @@ class LabourLine(Output):
 
 
 class Labour(Output):
-    """Hours freed per week across roles, and the answer to ``weekly_hours`` they suggest."""
+    """Hours freed per week across roles (also the ``weekly_hours`` answer, when the rubric
+    asks it)."""
 
     roles: list[LabourLine]
     hours_now: float
     hours_freed: float
-    suggested_weekly_hours: float | None
 
 
 # --- options ----------------------------------------------------------------------------------
@@ -317,12 +336,14 @@ def _summary(
 ) -> CostSummary:
     rate = answers.hourly_rate or 0.0
     volume = _volume(rubric, answers, cost)
+    hours_now, hours_freed = labour_hours(rubric, answers)
+    kept_hours = max(0.0, hours_now - hours_freed)
     one_time = cost.integration + cost.adaptation + cost.evaluation
     monthly = (
         cost.price_per_item * volume
         + cost.hosting_per_month
         + cost.maintenance_per_month
-        + cost.review_hours_per_month * rate
+        + (cost.review_hours_per_week + kept_hours) * WEEKS_PER_MONTH * rate
         + cost.other_per_month
     )
     cumulative = [round(one_time + m * monthly, 2) for m in range(horizon + 1)]
@@ -339,6 +360,7 @@ def _summary(
         baseline=False,
         one_time=round(one_time, 2),
         monthly=round(monthly, 2),
+        review_hours_per_week=cost.review_hours_per_week,
         items_per_month=volume,
         break_even_month=break_even,
         savings_at_horizon=round(horizon * current - total, 2),
@@ -353,7 +375,9 @@ def costs(rubric: Rubric, answers: Answers) -> Costs | None:
     horizon = answers.horizon_months
     rate = answers.hourly_rate or 0.0
     process = answers.current_process
-    current = (process.hours_per_month * rate + process.other_per_month) if process else 0.0
+    hours_now, hours_freed = labour_hours(rubric, answers)
+    other = process.other_per_month if process else 0.0
+    current = hours_now * WEEKS_PER_MONTH * rate + other
     summaries = []
     if answers.options:
         for option in answers.options:
@@ -365,6 +389,7 @@ def costs(rubric: Rubric, answers: Answers) -> Costs | None:
                         baseline=True,
                         one_time=0.0,
                         monthly=round(current, 2),
+                        review_hours_per_week=0.0,
                         items_per_month=0.0,
                         break_even_month=None,
                         savings_at_horizon=0.0,
@@ -389,6 +414,11 @@ def costs(rubric: Rubric, answers: Answers) -> Costs | None:
     return Costs(
         currency=answers.currency,
         horizon_months=horizon,
+        hourly_rate=rate,
+        hours_now=hours_now,
+        hours_freed=hours_freed,
+        labour_saved_monthly=round(hours_freed * WEEKS_PER_MONTH * rate, 2),
+        other_monthly=round(other, 2),
         current_monthly=round(current, 2),
         current_cumulative=[round(m * current, 2) for m in range(horizon + 1)],
         options=summaries,
@@ -412,12 +442,8 @@ def labour(rubric: Rubric, answers: Answers) -> Labour | None:
         )
         for role in answers.labour
     ]
-    freed = round(sum(line.hours_freed for line in lines), 1)
-    question = rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION)
-    suggested = freed if question is not None and question.kind == "number" else None
     return Labour(
         roles=lines,
         hours_now=round(sum(line.hours_per_week for line in lines), 1),
-        hours_freed=freed,
-        suggested_weekly_hours=suggested,
+        hours_freed=hours_freed_per_week(answers.labour),
     )

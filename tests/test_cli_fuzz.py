@@ -121,7 +121,15 @@ def answers_data(draw: st.DrawFn) -> dict[str, Any]:
         elif key == "notes":
             data[key] = draw(st.dictionaries(QUESTION_IDS, TEXTS | VALUES, max_size=3))
         elif key in {"costs", "current_process"}:
-            fields = ["integration", "hosting_per_month", "hours_per_month", "other_per_month"]
+            # hours_per_month and review_hours_per_month: names from before hours were weekly.
+            fields = [
+                "integration",
+                "hosting_per_month",
+                "hours_per_month",
+                "other_per_month",
+                "review_hours_per_week",
+                "review_hours_per_month",
+            ]
             data[key] = draw(st.dictionaries(st.sampled_from(fields), NUMBERS, max_size=3))
         elif key == "labour":
             role = st.fixed_dictionaries(
@@ -157,7 +165,7 @@ def plausible_data(draw: st.DrawFn) -> dict[str, Any]:
             "price_per_item": MONEY,
             "items_per_month": MONEY,
             "hosting_per_month": MONEY,
-            "review_hours_per_month": HOURS,
+            "review_hours_per_week": HOURS,
         },
     )
     option_title = st.text(TYPED, min_size=1, max_size=MAX_OPTION_TITLE_CHARS)
@@ -177,7 +185,7 @@ def plausible_data(draw: st.DrawFn) -> dict[str, Any]:
             )
         ),
         "hourly_rate": draw(MONEY),
-        "current_process": {"hours_per_month": draw(HOURS), "other_per_month": draw(MONEY)},
+        "current_process": {"other_per_month": draw(MONEY)},
         "horizon_months": draw(st.integers(min_value=1, max_value=MAX_HORIZON_MONTHS)),
         "labour": [
             {

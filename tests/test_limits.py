@@ -129,8 +129,8 @@ def test_money_and_volume_are_finite_and_at_most_the_largest_number(field: str) 
     assert _accepts(CostInputs, {field: MAX_NUMBER})
     for bad in (MAX_NUMBER * 10, float("inf"), float("nan"), -1.0):
         assert not _accepts(CostInputs, {field: bad}), bad
-    assert _accepts(CostInputs, {"review_hours_per_month": MAX_HOURS})
-    assert not _accepts(CostInputs, {"review_hours_per_month": float("inf")})
+    assert _accepts(CostInputs, {"review_hours_per_week": MAX_HOURS})
+    assert not _accepts(CostInputs, {"review_hours_per_week": float("inf")})
 
 
 def test_hourly_rate_is_finite_and_bounded() -> None:
@@ -331,11 +331,13 @@ def test_json_output_is_strict_json_at_the_largest_numbers(
     data = yaml.safe_load((ROOT / "examples" / "support_triage_options.yaml").read_text())
     data["answers"]["monthly_volume"] = int(MAX_NUMBER)
     data["hourly_rate"] = MAX_NUMBER
-    data["current_process"] = {"hours_per_month": MAX_HOURS, "other_per_month": MAX_NUMBER}
+    data["current_process"] = {"other_per_month": MAX_NUMBER}
+    for role in data["labour"]:
+        role["hours_per_week"] = MAX_HOURS
     for option in data["options"]:
         if option.get("costs"):
             option["costs"] = {key: MAX_NUMBER for key in option["costs"]}
-            option["costs"]["review_hours_per_month"] = MAX_HOURS
+            option["costs"]["review_hours_per_week"] = MAX_HOURS
     path = tmp_path / "huge.yaml"
     path.write_text(yaml.safe_dump(data))
     assert main(["score", str(path)]) == 0, capsys.readouterr().err

@@ -202,10 +202,11 @@ def test_options_costs_and_labour_are_analysis_with_their_charts(default_rubric:
         "Option",
         "One-time",
         "Monthly",
+        "Review hours a week",
         "Break-even",
         "Saving over the horizon",
     ]
-    assert [[_plain(cell) for cell in row][3] for row in table.rows] == ["month 2", "month 4"]
+    assert [[_plain(cell) for cell in row][4] for row in table.rows] == ["month 2", "month 4"]
 
 
 def _plain(spans: list[Span]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from scoring import AdvisorError, Rubric, answers_to_yaml, parse_answers
+from scoring.answers import WEEKLY_HOURS_QUESTION, hours_freed_per_week
 from scoring.limits import MAX_NOTE_CHARS, MAX_TITLE_CHARS
 from scoring.models import AnswerValue, AnyQuestion, Section
 from ui import keys, state
@@ -65,6 +66,34 @@ def _keep_answer(question_id: str) -> Callable[[AnswerValue | None], None]:
     return keep
 
 
+def _answer(question: AnyQuestion) -> None:
+    answer_widget(
+        question,
+        AnswerSlot(
+            key=keys.answer(question.id),
+            unknown_key=keys.unknown(question.id),
+            label=plain(question.prompt),
+            stored=state.answers().get(question.id),
+            keep=_keep_answer(question.id),
+        ),
+    )
+
+
+def _from_labour_roles(question: AnyQuestion) -> str | None:
+    """The hours a week answer, when the labour roles on Options & costs give it: the hours
+    are asked once, there (see scoring.answers.with_labour_hours)."""
+    if question.id != WEEKLY_HOURS_QUESTION:
+        return None
+    usable, _ = state.current_answers()
+    if not usable.labour:
+        return None
+    freed = hours_freed_per_week(usable.labour)
+    return (
+        f"**{freed:,g} hours a week**, from the labour rows on Options & costs "
+        "(hours a week per role × the share the model takes over). Change it there."
+    )
+
+
 # --- one question -----------------------------------------------------------------------------
 
 
@@ -76,16 +105,11 @@ def _question(number: int, question: AnyQuestion, compared: bool) -> None:
                 "Also answered per option on Options & costs, where an option's own answer "
                 "replaces this one."
             )
-        answer_widget(
-            question,
-            AnswerSlot(
-                key=keys.answer(question.id),
-                unknown_key=keys.unknown(question.id),
-                label=plain(question.prompt),
-                stored=state.answers().get(question.id),
-                keep=_keep_answer(question.id),
-            ),
-        )
+        derived = _from_labour_roles(question)
+        if derived is not None:
+            st.markdown(derived)
+        else:
+            _answer(question)
         note_key = keys.note(question.id)
         if note_key not in st.session_state:
             st.session_state[note_key] = state.notes().get(question.id, "")

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from scoring import visible_questions
+from scoring.answers import labour_hours
 from scoring.limits import (
     MAX_ASSESSMENT_OPTIONS,
     MAX_CURRENCY_CHARS,
@@ -21,7 +22,7 @@ from scoring.limits import (
     MAX_OPTION_TITLE_CHARS,
     MAX_ROLE_CHARS,
 )
-from scoring.models import AnswerValue
+from scoring.models import UNKNOWN, AnswerValue, AnyQuestion
 from ui import keys, state
 from ui.common import callback, page_script, plain, run_page
 from ui.widgets import AnswerSlot, answer_widget, heading
@@ -37,7 +38,7 @@ COST_FIELDS = [
     ("items_per_month", "Items per month (empty: the volume answer)"),
     ("hosting_per_month", "Hosting per month"),
     ("maintenance_per_month", "Maintenance per month"),
-    ("review_hours_per_month", "Human review, hours per month"),
+    ("review_hours_per_week", "Human review, hours a week"),
     ("other_per_month", "Other per month"),
 ]
 
@@ -118,7 +119,7 @@ def _on_cost(slot: int, field: str) -> None:
 @callback
 def _on_setting(key: str) -> None:
     value = st.session_state[keys.cost_setting(key)]
-    if key in ("hours_per_month", "other_per_month"):
+    if key == "other_per_month":
         process = dict(state.extra().get("current_process") or {})
         process[key] = float(value or 0)
         state.set_extra("current_process", process)
@@ -199,6 +200,7 @@ def _option_answers() -> None:
         slot: set(visible_questions(rubric, {**state.answers(), **option.get("answers", {})}))
         for slot, option in options
     }
+    shared = state.answers()
     header = st.columns(len(options))
     for column, (_, option) in zip(header, options, strict=True):
         column.markdown(f"**{plain(option['title'])}**")
@@ -221,6 +223,27 @@ def _option_answers() -> None:
                         placeholder="" if asked else "not asked",
                     ),
                 )
+                if asked:
+                    st.caption(_which_counts(question, option, shared))
+
+
+def _said(question: AnyQuestion, value: AnswerValue) -> str:
+    return "Don't know" if value == UNKNOWN else question.answer_label(value)
+
+
+def _which_counts(
+    question: AnyQuestion, option: dict[str, Any], shared: dict[str, AnswerValue]
+) -> str:
+    """Which answer this option is scored with: its own, else the one given on Assess."""
+    own = option.get("answers", {}).get(question.id)
+    common = shared.get(question.id)
+    if own is not None and common is not None and not question.same_answer(own, common):
+        return f"Counts: this option's answer (Assess says “{_said(question, common)}”)."
+    if own is not None:
+        return "Counts: this option's answer."
+    if common is not None:
+        return f"Counts: “{_said(question, common)}” from Assess; answer here only if it differs."
+    return "Not answered yet, here or on Assess."
 
 
 def _costs() -> None:
@@ -228,11 +251,11 @@ def _costs() -> None:
     extra = state.extra()
     st.subheader("Costs")
     process = extra.get("current_process") or {}
-    cols = st.columns(5)
+    st.caption(_hours_caption())
+    cols = st.columns(4)
     settings = [
         ("hourly_rate", "Hourly rate", extra.get("hourly_rate")),
-        ("hours_per_month", "Today: hours per month", process.get("hours_per_month", 0.0)),
-        ("other_per_month", "Today: other costs per month", process.get("other_per_month", 0.0)),
+        ("other_per_month", "Today: other costs a month", process.get("other_per_month", 0.0)),
         ("horizon_months", "Horizon (months)", extra.get("horizon_months", 36)),
     ]
     for column, (key, label, value) in zip(cols, settings, strict=False):
@@ -252,7 +275,7 @@ def _costs() -> None:
                 label, 0.0, step=1.0, key=keys.cost_setting(key), on_change=_on_setting, args=(key,)
             )
     _seed(keys.cost_setting("currency"), extra.get("currency", "EUR"))
-    cols[4].text_input(
+    cols[3].text_input(
         "Currency",
         key=keys.cost_setting("currency"),
         max_chars=MAX_CURRENCY_CHARS,
@@ -281,6 +304,27 @@ def _costs() -> None:
                 on_change=_on_cost,
                 args=(slot, field),
             )
+
+
+def _hours_caption() -> str:
+    """Where today's hours come from: the labour rows below, else the Assess answer."""
+    rubric = state.rubric()
+    usable, _ = state.current_answers()
+    now, freed = labour_hours(rubric, usable)
+    if usable.labour:
+        return (
+            f"Hours come from the labour rows below: {now:,g} hours a week today, "
+            f"{freed:,g} of them freed. Today's cost and each option's saving use these hours."
+        )
+    if now:
+        return (
+            f"Hours come from your answer on Assess: {now:,g} hours a week, all taken over "
+            "by the model. Split them by role under Labour to say what stays with people."
+        )
+    return (
+        "Enter today's hours under Labour (per role, a week): today's cost and each "
+        "option's saving are computed from them."
+    )
 
 
 def _labour() -> None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from scoring.engine import Contribution, RuleApplied, ScoreResult
 from scoring.insight import ResolveItem, Sensitivity
 from scoring.models import NumberQuestion, Rubric, Verdict
-from scoring.options import OptionsComparison
+from scoring.options import Costs, OptionResult, OptionsComparison
 
 from .blocks import (
     Block,
@@ -359,8 +359,33 @@ def change_lines(report: Report) -> dict[str, str]:
                 )
             continue
         steps = "; ".join(change.description)
-        out[key] = f"{change.verdict.label} (score {change.score:.1f}) if: {steps}."
+        about = f"“{report.main_option}” would be " if report.main_option else ""
+        out[key] = f"{about}{change.verdict.label} (score {change.score:.1f}) if: {steps}."
+        if key == "down" and (runner := _next_option(report)) is not None:
+            assert runner.verdict is not None and runner.score is not None
+            if (runner.verdict.rank, runner.score) > (change.verdict.rank, change.score):
+                out[key] += (
+                    f" “{runner.title}” ({runner.verdict.label}, {runner.score:.1f}) would then "
+                    f"lead the comparison, so the assessment's verdict would be "
+                    f"{runner.verdict.label}."
+                )
     return out
+
+
+def _next_option(report: Report) -> OptionResult | None:
+    """The scored adoption option after the headline one: the one that would lead if the
+    headline option fell below it."""
+    if report.options is None or report.main_option is None:
+        return None
+    others = [
+        item
+        for item in report.options.items
+        if not item.baseline
+        and item.verdict is not None
+        and item.score is not None
+        and item.title != report.main_option
+    ]
+    return max(others, key=lambda i: (i.verdict.rank, i.score), default=None)  # type: ignore[union-attr]
 
 
 def suggestion_lines(report: Report) -> list[str]:
@@ -389,13 +414,6 @@ def suggestion_lines(report: Report) -> list[str]:
                 f"{option.title}: the figures suggest the cost profile “{suggested}” "
                 f"(answered: {answered_words})."
             )
-    if report.labour is not None and report.labour.suggested_weekly_hours is not None:
-        weekly = given.get("weekly_hours")
-        answered_hours = "not answered" if weekly is None else f"{_number(weekly)} hours"
-        lines.append(
-            f"The labour figures suggest {_hours(report.labour.suggested_weekly_hours)} hours a "
-            f"week of work the model takes over (answered: {answered_hours})."
-        )
     return lines
 
 
@@ -588,16 +606,50 @@ def _figure_lines(report: Report) -> list[Item]:
                     f"{c.horizon_months} months.",
                 )
             )
+    # The labour line reads the same hours the cost line is computed from.
+    costed = report.costs if report.costs is not None and report.costs.hours_now else None
     if report.labour is not None:
-        lab = report.labour
-        lines.append(
-            _item(
-                _strong("Labour:"),
-                f" {_hours(lab.hours_freed)} of {_hours(lab.hours_now)} hours a week of "
-                "repetitive work freed.",
-            )
+        now, freed = report.labour.hours_now, report.labour.hours_freed
+    elif costed is not None:
+        now, freed = costed.hours_now, costed.hours_freed
+    else:
+        return lines
+    worth = (
+        f", worth {_money(costed.labour_saved_monthly, costed.currency)} a month"
+        if costed is not None and costed.hourly_rate
+        else ""
+    )
+    lines.append(
+        _item(
+            _strong("Labour:"),
+            f" {_hours(freed)} of {_hours(now)} hours a week of repetitive work freed{worth}.",
         )
+    )
     return lines
+
+
+def _cost_basis(c: Costs) -> str:
+    """What today's monthly cost is made of, and how each option's monthly cost is built
+    from the same hours (see scoring.options)."""
+    parts = []
+    if c.hours_now:
+        rate = f" at {_money(c.hourly_rate, c.currency)} an hour" if c.hourly_rate else ""
+        parts.append(f"{_hours(c.hours_now)} hours a week of this work{rate}")
+    if c.other_monthly:
+        parts.append(f"{_money(c.other_monthly, c.currency)} a month of other costs")
+    today = f"Today: {_money(c.current_monthly, c.currency)} a month"
+    today += f" ({' and '.join(parts)})." if parts else "."
+    kept = c.hours_now - c.hours_freed
+    if c.hours_now:
+        today += (
+            f" Each option's monthly cost keeps the {_hours(kept)} hours a week it does not "
+            f"free and adds its own review hours; {_hours(c.hours_freed)} hours a week are "
+            "freed, as in the labour figures."
+            if kept > 0
+            else f" Each option frees all {_hours(c.hours_now)} hours a week and adds its own "
+            "review hours."
+        )
+    return f"{today} Horizon: {c.horizon_months} months."
 
 
 def _number(value: Any) -> str:
@@ -692,6 +744,7 @@ def _analysis(report: Report) -> list[Block]:
             _col("Option", width=1),
             _col("One-time", numeric=True),
             _col("Monthly", numeric=True),
+            _col("Review hours a week", numeric=True),
             _col("Break-even", numeric=True),
             _col("Saving over the horizon", numeric=True),
         ]
@@ -700,6 +753,7 @@ def _analysis(report: Report) -> list[Block]:
                 o.title,
                 _money(o.one_time, c.currency),
                 _money(o.monthly, c.currency),
+                _hours(o.review_hours_per_week),
                 f"month {o.break_even_month}" if o.break_even_month else "not within the horizon",
                 _money(o.savings_at_horizon, c.currency),
             ]
@@ -710,10 +764,7 @@ def _analysis(report: Report) -> list[Block]:
             _section(
                 "costs",
                 "Cost over time",
-                _para(
-                    f"Current process: {_money(c.current_monthly, c.currency)} a month; "
-                    f"horizon {c.horizon_months} months."
-                ),
+                _para(_cost_basis(c)),
                 _table(columns, rows),
                 Chart(name="costs", label="Cost over time"),
             )
