@@ -104,13 +104,6 @@ POLICY_SEEN = "aa_policy_seen"
 #: Why publishing was refused (``str``), shown until the next attempt.
 PUBLISH_ERROR = "aa_publish_error"
 
-# --- Report: downloads ----------------------------------------------------------------------------
-
-#: The export being prepared while the page waits: ``(format, label, seen)``.
-WAITING_DOWNLOAD = "aa_waiting_download"
-#: The background export jobs, one per format (``dict[str, _Job]``).
-DOWNLOAD_JOBS = "aa_download_jobs"
-
 # --- widget keys: Assess ------------------------------------------------------------------------
 
 #: The assessment title input.

@@ -31,8 +31,8 @@ from advisor.reports.document import build_document
 from advisor.reports.model import DecisionEntry, Report, RevisionEntry, build_report
 from advisor.reports.render import chart_key, chart_spec
 from scoring import Answers, Problem
-from ui import keys, state
-from ui.common import callback, page_script, plain, quantity, run_page, verdict_badge
+from ui import state
+from ui.common import page_script, plain, quantity, run_page, verdict_badge
 
 _FORMATS = (
     ("pdf", "PDF", "application/pdf"),
@@ -46,26 +46,7 @@ _FORMATS = (
 _COST_CHART_HEIGHT = 380
 
 
-class _Job:
-    """Counts finished builds of one format. Streamlit runs the download callable on its own
-    thread (Streamlit commands inside it are ignored), so the rerun that the click starts
-    shows the spinner and waits here until a build newer than the one it saw has finished."""
-
-    def __init__(self) -> None:
-        self.finished = 0
-        self._cond = threading.Condition()
-
-    def finish(self) -> None:
-        with self._cond:
-            self.finished += 1
-            self._cond.notify_all()
-
-    def wait_beyond(self, seen: int, timeout: float) -> None:
-        with self._cond:
-            self._cond.wait_for(lambda: self.finished > seen, timeout)
-
-
-def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
+def _builder(report: Report, fmt: str) -> Callable[[], bytes]:
     def build() -> bytes:
         # This runs on a server thread while the page's own run may still be importing
         # pandas (for its tables); altair takes a half-imported pandas from sys.modules and
@@ -75,12 +56,30 @@ def _builder(report: Report, fmt: str, job: _Job) -> Callable[[], bytes]:
 
         from advisor.reports.render import render  # imported on the first download only
 
-        try:
-            return render(report, fmt)
-        finally:
-            job.finish()
+        return render(report, fmt)
 
     return build
+
+
+_WARMED = threading.Event()
+
+
+def _warm_exports() -> None:
+    """Once per server process, after the first Report is shown: load the PDF compiler and
+    the chart renderer on a background thread, so the first PDF takes as long as any other
+    (about a second less) and the page itself never waits for them."""
+    if _WARMED.is_set():
+        return
+    _WARMED.set()
+
+    def warm() -> None:
+        import pandas  # noqa: F401  # see _builder: never half-imported under altair
+
+        from advisor.reports.render import warm_up
+
+        warm_up()
+
+    threading.Thread(target=warm, name="warm-exports", daemon=True).start()
 
 
 def _file_stem(title: str) -> str:
@@ -88,30 +87,18 @@ def _file_stem(title: str) -> str:
     return stem[:60] or "assessment"
 
 
-@callback
-def _waiting(fmt: str, label: str, seen: int) -> None:
-    st.session_state[keys.WAITING_DOWNLOAD] = (fmt, label, seen)
-
-
 def _downloads(report: Report) -> None:
-    jobs: dict[str, _Job] = st.session_state.setdefault(
-        keys.DOWNLOAD_JOBS, {fmt: _Job() for fmt, _, _ in _FORMATS}
-    )
-    waiting = st.session_state.pop(keys.WAITING_DOWNLOAD, None)
-    if waiting is not None:
-        fmt, label, seen = waiting
-        with st.spinner(f"Making the {label} file…"):
-            jobs[fmt].wait_beyond(seen, timeout=60)
     columns = st.columns(len(_FORMATS))
     for column, (fmt, label, mime) in zip(columns, _FORMATS, strict=True):
         column.download_button(
             label,
-            data=_builder(report, fmt, jobs[fmt]),
+            data=_builder(report, fmt),
             file_name=f"{_file_stem(report.title)}.{fmt}",
             mime=mime,
             key=f"download_{fmt}",
-            on_click=_waiting,
-            args=(fmt, label, jobs[fmt].finished),
+            # The file is made when asked for; a rerun of the page would only add its
+            # second or so before the download starts.
+            on_click="ignore",
             icon=":material/download:",
             width="stretch",
         )
@@ -345,6 +332,8 @@ def render() -> None:
     report = _recorded(_report(rubric, usable.model_dump_json(), version.sha256))
     doc = build_document(report, published_on=version.created_at, published_by=version.author)
     _lay_out(doc, report, set_aside)
+    # Last: every import the page needs (altair among them) has finished by now.
+    _warm_exports()
 
 
 run_page(render)

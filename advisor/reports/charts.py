@@ -11,7 +11,7 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import altair as alt
 
@@ -21,11 +21,14 @@ from scoring.insight import Sensitivity
 from scoring.models import Thresholds, Verdict
 from scoring.options import Costs, OptionsComparison
 
+from .levers import PLAUSIBLE_CHANGE, VERDICT_COLOURS, Lever, plausible_levers
+
 __all__ = [
     "FONT_DIR",
     "FONT_FAMILY",
     "PLAUSIBLE_CHANGE",
     "VERDICT_COLOURS",
+    "Lever",
     "chart_svg",
     "cost_chart",
     "drivers_chart",
@@ -38,12 +41,6 @@ __all__ = [
 FONT_FAMILY = "DejaVu Sans"
 FONT_DIR = Path(str(resources.files("advisor.reports") / "fonts"))
 
-#: Verdict colours; every use also prints the verdict's name, so colour is never the only cue.
-VERDICT_COLOURS = {
-    Verdict.RECOMMEND: "#1a7f37",
-    Verdict.ADAPT: "#b26a00",
-    Verdict.AVOID: "#b3261e",
-}
 _FOR, _AGAINST = "#2f6f9f", "#b3261e"
 _WIDTH = 460
 
@@ -173,36 +170,6 @@ def drivers_chart(result: ScoreResult) -> Any:
         width=_WIDTH - 180, height=alt.Step(40), title="What drives the verdict"
     )
     return _config(chart)
-
-
-#: A weight or threshold that would have to move by more than this share of its value (%)
-#: to flip the verdict is not a plausible lever: nobody re-weighs a policy that far.
-PLAUSIBLE_CHANGE = 50.0
-
-
-class Lever(NamedTuple):
-    """A weight or threshold whose change within :data:`PLAUSIBLE_CHANGE` flips the
-    verdict: ``change`` is the signed change (% of its value) at which it flips."""
-
-    label: str
-    change: float
-    sentence: str
-
-
-def plausible_levers(sensitivity: Sensitivity) -> list[Lever]:
-    """The levers that could flip the verdict within a plausible range, closest first
-    (a lever that flips both ways is listed for each)."""
-    levers = []
-    for item in sensitivity.items:
-        if item.current == 0:
-            continue
-        for bound in (item.low, item.high):
-            if bound is None:
-                continue
-            change = (bound - item.current) / abs(item.current) * 100
-            if abs(change) <= PLAUSIBLE_CHANGE:
-                levers.append(Lever(item.label, change, item.sentence))
-    return sorted(levers, key=lambda lever: abs(lever.change))
 
 
 def _wrap(text: str, width: int = 28) -> str:
@@ -391,3 +358,9 @@ def _svg(spec_json: str) -> str:
 
     _fonts_registered()
     return str(vlc.vegalite_to_svg(spec_json))
+
+
+def warm_up() -> None:
+    """Start vl-convert's engine and load the bundled fonts (about a second the first time
+    in a process) by drawing an empty chart."""
+    _svg(json.dumps({"mark": "point", "data": {"values": []}}))

@@ -38,7 +38,7 @@ from .blocks import (
     Table,
     VerdictBox,
 )
-from .charts import PLAUSIBLE_CHANGE, VERDICT_COLOURS, plausible_levers
+from .levers import PLAUSIBLE_CHANGE, VERDICT_COLOURS, plausible_levers
 
 if TYPE_CHECKING:
     from .model import AnswerRow, Report, RevisionEntry

@@ -51,6 +51,9 @@ from .charts import (
     section_chart,
     tornado_chart,
 )
+from .charts import (
+    warm_up as warm_up_charts,
+)
 from .document import build_document
 from .model import REPORT_FORMAT_VERSION, REPORT_KIND, Report
 
@@ -428,6 +431,14 @@ def _typst() -> tuple[Any, bytes]:
     compiler = typst.Compiler(font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
     source = (resources.files("advisor.reports") / "templates" / "report.typ").read_bytes()
     return compiler, source
+
+
+def warm_up() -> None:
+    """Load the PDF compiler with its fonts and start the chart renderer's engine, so the
+    first export of a process takes as long as any other (the app calls this on a
+    background thread once a Report is on screen)."""
+    _typst()
+    warm_up_charts()
 
 
 def render_pdf(report: Report, document: Document | None = None) -> bytes:
