@@ -74,6 +74,7 @@ __all__ = [
     "hours_freed_per_week",
     "labour_hours",
     "load_answers",
+    "number_answer",
     "parse_answers",
     "usable_answers",
     "with_labour_hours",
@@ -218,16 +219,23 @@ def labour_hours(rubric: Rubric, answers: Answers) -> tuple[float, float]:
     if answers.labour:
         today = round(sum(role.hours_per_week for role in answers.labour), 1)
         return today, hours_freed_per_week(answers.labour)
-    question = rubric.questions_by_id.get(WEEKLY_HOURS_QUESTION)
-    value = answers.answers.get(WEEKLY_HOURS_QUESTION)
+    hours = number_answer(rubric, answers, WEEKLY_HOURS_QUESTION)
+    return (hours, hours) if hours is not None else (0.0, 0.0)
+
+
+def number_answer(rubric: Rubric, answers: Answers, question_id: str) -> float | None:
+    """The number answered to ``question_id`` when the rubric asks it as a number question;
+    None when it is not asked that way, unanswered or "don't know"."""
+    question = rubric.questions_by_id.get(question_id)
+    value = answers.answers.get(question_id)
     if (
         question is not None
         and question.kind == "number"
         and isinstance(value, int | float)
         and not isinstance(value, bool)
     ):
-        return float(value), float(value)
-    return 0.0, 0.0
+        return float(value)
+    return None
 
 
 def with_labour_hours(rubric: Rubric, answers: Answers) -> Answers:

@@ -42,6 +42,7 @@ from .answers import (
     OptionAnswers,
     hours_freed_per_week,
     labour_hours,
+    number_answer,
 )
 from .engine import ScoreResult, quick_verdict, score
 from .errors import NotEnoughAnswers
@@ -302,16 +303,8 @@ def _biggest_differences(best: ScoreResult, runner: ScoreResult, count: int = 2)
 def _volume(rubric: Rubric, answers: Answers, cost: CostInputs) -> float:
     if cost.items_per_month is not None:
         return cost.items_per_month
-    question = rubric.questions_by_id.get(VOLUME_QUESTION)
-    value = answers.answers.get(VOLUME_QUESTION)
-    if (
-        question is not None
-        and question.kind == "number"
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    ):
-        return float(value)
-    return 0.0
+    volume = number_answer(rubric, answers, VOLUME_QUESTION)
+    return volume if volume is not None else 0.0
 
 
 def _suggest_profile(rubric: Rubric, share: float | None) -> str | None:
