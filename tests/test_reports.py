@@ -202,7 +202,7 @@ def test_options_costs_and_labour_are_analysis_with_their_charts(default_rubric:
         "Option",
         "One-time",
         "Monthly",
-        "Review hours a week",
+        "Review h/week",
         "Break-even",
         "Saving over the horizon",
     ]

@@ -744,7 +744,7 @@ def _analysis(report: Report) -> list[Block]:
             _col("Option", width=1),
             _col("One-time", numeric=True),
             _col("Monthly", numeric=True),
-            _col("Review hours a week", numeric=True),
+            _col("Review h/week", numeric=True),
             _col("Break-even", numeric=True),
             _col("Saving over the horizon", numeric=True),
         ]
