@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
@@ -54,6 +54,17 @@ from .loader import problem_at, translate_validation_error
 from .models import UNKNOWN, AnswerValue, Rubric, Strict
 from .source import CountLimits, Document, load_document, parse_document
 from .text import quoted
+from .usage_inputs import Range, UsageInputs
+
+RangedCostField = Literal[
+    "integration",
+    "adaptation",
+    "evaluation",
+    "hosting_per_month",
+    "maintenance_per_month",
+    "review_hours_per_week",
+    "other_per_month",
+]
 
 #: Weeks in an average month: hours are asked per week, money per month.
 WEEKS_PER_MONTH = 52 / 12
@@ -99,6 +110,26 @@ class CostInputs(Strict):
     # Hours a week people spend checking this option's output (costed at the hourly rate).
     review_hours_per_week: Hours = 0.0
     other_per_month: Money = 0.0
+    # Low and high ends of the figures above (each its expected value), for the cost bands.
+    ranges: dict[RangedCostField, Range] = Field(default_factory=dict)
+    # Usage on a catalogue model instead of a price per item (see scoring.usage_inputs).
+    usage: UsageInputs | None = None
+
+    @model_validator(mode="after")
+    def _ranges_around_their_figures(self) -> Self:
+        for name, band in self.ranges.items():
+            value = getattr(self, name)
+            if not band.low <= value <= band.high:
+                raise ValueError(
+                    f"ranges.{name}: expected low ≤ {name} ≤ high, found low {band.low:g}, "
+                    f"{name} {value:g}, high {band.high:g}"
+                )
+        if self.usage is not None and self.price_per_item > 0:
+            raise ValueError(
+                "expected price_per_item or usage, not both: the usage block prices each "
+                "item from the price catalogue"
+            )
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -146,6 +177,9 @@ class OptionAnswers(Strict):
     answers: dict[str, Any] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     notes: dict[str, Note] = Field(default_factory=dict, max_length=MAX_ANSWER_ENTRIES)
     costs: CostInputs | None = None
+    # The option's score on the team's own evaluation set, 0–100 (e.g. accuracy in %), when
+    # measured: shown beside its cost per item.
+    measured_quality: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
 class Answers(Strict):
@@ -174,6 +208,11 @@ class Answers(Strict):
     ] = "EUR"
     horizon_months: Annotated[int, Field(ge=1, le=MAX_HORIZON_MONTHS)] = 36
     labour: list[LabourRole] = Field(default_factory=list, max_length=MAX_LABOUR_ROLES)
+    # Units of ``currency`` per unit of a price catalogue's currency, e.g. {USD: 0.86} when
+    # the costs are in EUR and the catalogue in USD.
+    exchange_rates: dict[
+        Annotated[str, Field(pattern=r"^[A-Z]{3}$")], Annotated[float, Field(gt=0, le=MAX_NUMBER)]
+    ] = Field(default_factory=dict, max_length=20)
 
     @model_validator(mode="before")
     @classmethod
@@ -286,6 +325,7 @@ EXTRA_KEYS = (
     "currency",
     "horizon_months",
     "labour",
+    "exchange_rates",
 )
 
 
@@ -347,6 +387,7 @@ _BLOCK_NAMES = {
     "currency": "the currency",
     "horizon_months": "the cost horizon",
     "labour": "the labour roles",
+    "exchange_rates": "the exchange rates",
 }
 
 

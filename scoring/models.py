@@ -723,6 +723,21 @@ class Finality(Strict):
     )
 
 
+class PricePolicy(Strict):
+    """How the price catalogue's figures are used: how old they may be, and how fast hosted
+    prices are assumed to fall in the falling-price scenario."""
+
+    max_age_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        default=90,
+        description="Catalogue entries checked longer ago than this are flagged as stale.",
+    )
+    annual_price_fall: Annotated[float, Field(ge=1, le=100)] = Field(
+        default=3.0,
+        description="Hosted per-token prices for the same capability are divided by this "
+        "each year in the falling-price scenario (1: constant prices).",
+    )
+
+
 class AdaptationRule(Strict):
     """The first rule whose condition holds picks the strategy."""
 
@@ -762,6 +777,7 @@ class Rubric(Strict):
     hard_rules: list[HardRule] = Field(default_factory=list, max_length=MAX_RULES)
     conditions: list[AdoptionCondition] = Field(default_factory=list, max_length=MAX_RULES)
     finality: Finality = Field(default_factory=Finality)
+    prices: PricePolicy = Field(default_factory=PricePolicy)
     adaptation: AdaptationPolicy
     next_steps: VerdictSteps = Field(default_factory=VerdictSteps)
 

@@ -34,6 +34,8 @@ their total is the answer to the number question ``weekly_hours`` (see
 from __future__ import annotations
 
 import math
+from datetime import date
+from functools import lru_cache
 
 from .answers import (
     WEEKS_PER_MONTH,
@@ -44,10 +46,13 @@ from .answers import (
     labour_hours,
     number_answer,
 )
+from .catalogue import EntryKind, PriceCatalogue, default_catalogue_path, load_catalogue
 from .engine import ScoreResult, quick_verdict, score
-from .errors import NotEnoughAnswers
+from .errors import CatalogueError, NotEnoughAnswers
 from .limits import MAX_TITLE_CHARS, clip
 from .models import Output, Rubric, Verdict
+from .pricing import CostContext, OptionUsage, PriceSource, price_source, priced_option, usage_plan
+from .usage import HostedServing, PriceScenario, price_scenario
 
 __all__ = [
     "CostSummary",
@@ -107,6 +112,8 @@ class CostSummary(Output):
     one_time_share: float | None
     suggested_cost_profile: str | None
     cumulative: list[float]
+    #: Bands, break-even range and sensitivity, for an option with usage or ranges.
+    usage: OptionUsage | None = None
 
 
 class Costs(Output):
@@ -122,6 +129,12 @@ class Costs(Output):
     current_monthly: float
     current_cumulative: list[float]
     options: list[CostSummary]
+    #: The price catalogue the usage figures come from, when an option gives usage.
+    prices: PriceSource | None = None
+    #: Options with usage at falling hosted prices (when one of two or more is hosted).
+    falling_prices: PriceScenario | None = None
+    #: Usage that could not be priced (the option keeps its point figures), in words.
+    problems: list[str] = []
 
 
 class LabourLine(Output):
@@ -363,14 +376,77 @@ def _summary(
     )
 
 
-def costs(rubric: Rubric, answers: Answers) -> Costs | None:
-    """Cumulative cost per option against the current process, or None without cost figures."""
+@lru_cache(maxsize=1)
+def shipped_catalogue() -> PriceCatalogue:
+    """The price catalogue shipped with the package (read once)."""
+    return load_catalogue(default_catalogue_path())
+
+
+def _with_usage(summary: CostSummary, usage: OptionUsage) -> CostSummary:
+    """``summary`` with its point figures taken from the usage plan's expected case."""
+    expected = next(c for c in usage.cost.scenarios if c.scenario == "expected")
+    total = expected.cumulative[-1]
+    share = expected.one_time / total if total > 0 else None
+    return summary.model_copy(
+        update={
+            "one_time": expected.one_time,
+            "monthly": expected.monthly,
+            "break_even_month": expected.break_even_month,
+            "savings_at_horizon": expected.net_at_horizon,
+            "one_time_share": round(share, 3) if share is not None else None,
+            "cumulative": expected.cumulative,
+            "usage": usage,
+        }
+    )
+
+
+def costs(
+    rubric: Rubric,
+    answers: Answers,
+    catalogue: PriceCatalogue | None = None,
+    today: date | None = None,
+) -> Costs | None:
+    """Cumulative cost per option against the current process, or None without cost figures.
+
+    Options with a ``usage:`` block are priced from ``catalogue`` (the shipped one unless
+    given) and, like options with ``ranges:``, carry bands, a break-even range and the
+    inputs it is most sensitive to; ``today`` dates the catalogue's entries (for staleness).
+    """
     horizon = answers.horizon_months
     rate = answers.hourly_rate or 0.0
     process = answers.current_process
     hours_now, hours_freed = labour_hours(rubric, answers)
     other = process.other_per_month if process else 0.0
     current = hours_now * WEEKS_PER_MONTH * rate + other
+    context = CostContext(
+        hourly_rate=rate,
+        hours_now=hours_now,
+        hours_freed=hours_freed,
+        current_other=other,
+        currency=answers.currency,
+        exchange_rates=dict(answers.exchange_rates),
+    )
+    prices = catalogue
+    used: list[tuple[EntryKind, str]] = []
+    problems: list[str] = []
+    plans = []
+
+    def summary(merged: Answers, option_id: str, title: str, cost: CostInputs) -> CostSummary:
+        nonlocal prices
+        point = _summary(rubric, merged, option_id, title, cost, current, horizon)
+        if cost.usage is None and not cost.ranges:
+            return point
+        prices = prices or shipped_catalogue()
+        quality = next((o.measured_quality for o in answers.options if o.id == option_id), None)
+        try:
+            priced = usage_plan(option_id, title, cost, point.items_per_month, context, prices)
+        except CatalogueError as exc:
+            problems.extend(f"{title}: {p.message}" for p in exc.problems)
+            return point
+        used.extend(priced.entries)
+        plans.append(priced.plan)
+        return _with_usage(point, priced_option(priced, horizon, quality))
+
     summaries = []
     if answers.options:
         for option in answers.options:
@@ -393,17 +469,25 @@ def costs(rubric: Rubric, answers: Answers) -> Costs | None:
                 )
             elif option.costs is not None:
                 merged = option_answers(answers, option)
-                summaries.append(
-                    _summary(
-                        rubric, merged, option.id, option.title, option.costs, current, horizon
-                    )
-                )
+                summaries.append(summary(merged, option.id, option.title, option.costs))
     elif answers.costs is not None:
-        summaries.append(
-            _summary(rubric, answers, "main", answers.title, answers.costs, current, horizon)
-        )
+        summaries.append(summary(answers, "main", answers.title, answers.costs))
     if not summaries:
         return None
+    source = None
+    if used and prices is not None:
+        try:
+            source = price_source(
+                prices, used, context, today or date.today(), rubric.prices.max_age_days
+            )
+        except CatalogueError as exc:  # pragma: no cover - the plans were priced with it
+            problems.extend(p.message for p in exc.problems)
+    falling = None
+    hosted = any(
+        isinstance(p.serving, HostedServing) and p.serving.input_per_million.high > 0 for p in plans
+    )
+    if len(plans) >= 2 and hosted:
+        falling = price_scenario(plans, rubric.prices.annual_price_fall, horizon)
     return Costs(
         currency=answers.currency,
         horizon_months=horizon,
@@ -415,6 +499,9 @@ def costs(rubric: Rubric, answers: Answers) -> Costs | None:
         current_monthly=round(current, 2),
         current_cumulative=[round(m * current, 2) for m in range(horizon + 1)],
         options=summaries,
+        prices=source,
+        falling_prices=falling,
+        problems=problems,
     )
 
 
