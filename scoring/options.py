@@ -37,6 +37,8 @@ import math
 from datetime import date
 from functools import lru_cache
 
+from pydantic import Field
+
 from .answers import (
     WEEKS_PER_MONTH,
     Answers,
@@ -134,7 +136,7 @@ class Costs(Output):
     #: Options with usage at falling hosted prices (when one of two or more is hosted).
     falling_prices: PriceScenario | None = None
     #: Usage that could not be priced (the option keeps its point figures), in words.
-    problems: list[str] = []
+    problems: list[str] = Field(default_factory=list)
 
 
 class LabourLine(Output):
@@ -428,7 +430,7 @@ def costs(
     )
     prices = catalogue
     used: list[tuple[EntryKind, str]] = []
-    problems: list[str] = []
+    problems: list[str] = Field(default_factory=list)
     plans = []
 
     def summary(merged: Answers, option_id: str, title: str, cost: CostInputs) -> CostSummary:

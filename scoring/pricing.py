@@ -27,7 +27,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from .answers import WEEKS_PER_MONTH, Answers, CostInputs
+from .answers import WEEKS_PER_MONTH, CostInputs
 from .catalogue import EntryKind, PriceCatalogue
 from .catalogue import Estimate as CatalogueEstimate
 from .errors import CatalogueError, Problem
@@ -302,6 +302,7 @@ def usage_plan(
     fixed_monthly = cost.hosting_per_month + kept
     fine_tune: FineTune | None = None
     entries: list[tuple[EntryKind, str]] = []
+    kind: Literal["hosted", "self_hosted", "fixed"]
     if usage is None:
         # Ranges only: the per-item price is a fixed monthly figure at the point volume.
         serving: HostedServing | SelfHostedServing = HostedServing(
