@@ -15,6 +15,7 @@ from .backup import BACKUP_KIND
 from .database import database_error, database_url
 from .errors import BackupRefused, DatabaseUnavailable, NotFound, StoreError
 from .policies import PolicyVersions, PublishConflict
+from .prices import CompanyPriceFile, CompanyPrices
 from .records import (
     DECISION_LABELS,
     DECISION_OUTCOMES,
@@ -34,6 +35,7 @@ __all__ = [
     "DECISION_OUTCOMES",
     "RECOVERABLE_FOR",
     "Assessment",
+    "CompanyPriceFile",
     "BackupRefused",
     "DatabaseUnavailable",
     "Decision",
@@ -52,9 +54,10 @@ __all__ = [
 ]
 
 
-class Store(PolicyVersions, Assessments, Backups):
+class Store(PolicyVersions, Assessments, Backups, CompanyPrices):
     """The database behind the app and the CLI: policy versions (:mod:`.policies`),
-    assessments (:mod:`.assessments`) and backups (:mod:`.transfer`) over one connection
+    assessments (:mod:`.assessments`), backups (:mod:`.transfer`) and the company price
+    catalogue (:mod:`.prices`) over one connection
     (:mod:`.database`). Thread-safe; one per process is enough."""
 
     def migrate(self, revision: str = "head") -> None:
