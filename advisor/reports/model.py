@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 # REPORT_KIND marks a JSON report so it can be read back as answers.
+from scoring.catalogue import PriceCatalogue
 from scoring.answers import REPORT_KIND, Answers
 from scoring.engine import ScoreResult, score, visible_questions
 from scoring.insight import (
@@ -167,11 +168,14 @@ def build_report(
     decisions: list[DecisionEntry] | None = None,
     history: list[RevisionEntry] | None = None,
     revision: int | None = None,
+    catalogue: PriceCatalogue | None = None,
 ) -> Report:
     """Score and assemble the report (``result`` may be passed when already computed for
     these answers; with options, the headline is the best-scoring adoption option).
     ``decisions`` and ``history`` (the app's stored records, converted) and ``revision``
-    (the one these answers are) let the memo show the recorded decision."""
+    (the one these answers are) let the memo show the recorded decision. Options with
+    usage are priced from ``catalogue`` (the shipped one unless given)."""
+    today = generated or report_date()
     scored, main_option, comparison = headline_answers(rubric, answers)
     if main_option is not None:
         result = None  # a result passed in was for the shared answers, not the option's
@@ -185,7 +189,7 @@ def build_report(
     resolve = resolve_first(rubric, scored)
     return Report(
         title=answers.title,
-        generated=(generated or report_date()).isoformat(),
+        generated=today.isoformat(),
         status=result.status,
         verdict=result.verdict,
         verdict_meaning=words.verdict_meaning(result),
@@ -215,7 +219,7 @@ def build_report(
         what_would_change=what_would_change(rubric, scored, result),
         resolve_first=resolve,
         options=comparison,
-        costs=costs(rubric, answers),
+        costs=costs(rubric, answers, catalogue, today),
         labour=labour(rubric, answers),
         input=_input(rubric, answers),
         owner=answers.owner or None,
