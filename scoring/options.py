@@ -430,7 +430,7 @@ def costs(
     )
     prices = catalogue
     used: list[tuple[EntryKind, str]] = []
-    problems: list[str] = Field(default_factory=list)
+    problems: list[str] = []
     plans = []
 
     def summary(merged: Answers, option_id: str, title: str, cost: CostInputs) -> CostSummary:

@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring.answers import REPORT_KIND, Answers
+
 # REPORT_KIND marks a JSON report so it can be read back as answers.
 from scoring.catalogue import PriceCatalogue
-from scoring.answers import REPORT_KIND, Answers
 from scoring.engine import ScoreResult, score, visible_questions
 from scoring.insight import (
     ResolveItem,

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from . import tables as t
 from .database import Database, now, set_setting
 
-__all__ = ["COMPANY_PRICES", "CompanyPrices", "CompanyPriceFile"]
+__all__ = ["COMPANY_PRICES", "CompanyPriceFile", "CompanyPrices"]
 
 #: The settings key the company catalogue is kept under.
 COMPANY_PRICES = "company_prices"
