@@ -22,6 +22,7 @@ frees. Without labour roles the ``weekly_hours`` answer stands for them (see
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Annotated, Any, Literal, Self
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from .catalogue import KIND_NOUNS, EntryKind, PriceCatalogue
 from .errors import AdvisorError, AnswersError, Problem
 from .limits import (
     DEFAULT_TITLE,
@@ -298,20 +300,45 @@ ANSWERS_COUNTS: CountLimits = {
 }
 
 
-def load_answers(path: str | Path, rubric: Rubric, *, display_name: str | None = None) -> Answers:
-    """Read an answers file and check it against ``rubric``; raise :class:`AnswersError`."""
+def load_answers(
+    path: str | Path,
+    rubric: Rubric,
+    *,
+    display_name: str | None = None,
+    catalogue: PriceCatalogue | None = None,
+) -> Answers:
+    """Read an answers file and check it against ``rubric``; raise :class:`AnswersError`.
+
+    Options' ``usage:`` blocks are checked against ``catalogue`` (the shipped price
+    catalogue when None): an offering, tier, self-hosted size or GPU class it lacks, or a
+    catalogue in another currency without ``exchange_rates``, is a located problem.
+    """
     document = load_document(path, display_name=display_name, counts=ANSWERS_COUNTS)
-    return _from_document(document, rubric)
+    return _from_document(document, rubric, catalogue)
 
 
-def parse_answers(text: str | bytes, rubric: Rubric, file: str = "<answers>") -> Answers:
-    """Check answers text (an upload) the same way as a file."""
-    return _from_document(parse_document(text, file, counts=ANSWERS_COUNTS), rubric)
+def parse_answers(
+    text: str | bytes,
+    rubric: Rubric,
+    file: str = "<answers>",
+    *,
+    catalogue: PriceCatalogue | None = None,
+) -> Answers:
+    """Check answers text (an upload) the same way as a file (``catalogue`` as in
+    :func:`load_answers`)."""
+    return _from_document(parse_document(text, file, counts=ANSWERS_COUNTS), rubric, catalogue)
 
 
-def answers_from_data(data: Mapping[str, Any], rubric: Rubric, file: str = "<answers>") -> Answers:
-    """Check answers held in memory (e.g. the app's session) against ``rubric``."""
-    return _from_document(Document(data=dict(data), file=file), rubric)
+def answers_from_data(
+    data: Mapping[str, Any],
+    rubric: Rubric,
+    file: str = "<answers>",
+    *,
+    catalogue: PriceCatalogue | None = None,
+) -> Answers:
+    """Check answers held in memory (e.g. the app's session) against ``rubric``
+    (``catalogue`` as in :func:`load_answers`)."""
+    return _from_document(Document(data=dict(data), file=file), rubric, catalogue)
 
 
 #: The answers-file blocks besides answers and notes ("extra" in the database and the app).
@@ -498,7 +525,9 @@ def read_rubric_id(path: str | Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _from_document(doc: Document, rubric: Rubric) -> Answers:
+def _from_document(
+    doc: Document, rubric: Rubric, catalogue: PriceCatalogue | None = None
+) -> Answers:
     if isinstance(doc.data, dict) and doc.data.get("kind") == REPORT_KIND:
         # A JSON report carries its answers; reading it back keeps only those keys.
         doc.data = {
@@ -509,9 +538,111 @@ def _from_document(doc: Document, rubric: Rubric) -> Answers:
     except ValidationError as exc:
         raise AnswersError(translate_validation_error(exc, doc, Answers)) from None
     problems = list(_check_against_rubric(answers, rubric, doc))
+    problems += _check_against_catalogue(answers, doc, catalogue)
     if problems:
-        raise AnswersError(problems)
+        raise AnswersError(sorted(problems, key=lambda p: (p.line, p.column)))
     return with_labour_hours(rubric, answers)
+
+
+def _usage_blocks(answers: Answers) -> list[tuple[list[Any], UsageInputs]]:
+    """Every ``usage:`` block with its place in the file."""
+    blocks: list[tuple[list[Any], UsageInputs]] = []
+    if answers.costs is not None and answers.costs.usage is not None:
+        blocks.append((["costs", "usage"], answers.costs.usage))
+    for index, option in enumerate(answers.options):
+        if option.costs is not None and option.costs.usage is not None:
+            blocks.append((["options", index, "costs", "usage"], option.costs.usage))
+    return blocks
+
+
+def _check_against_catalogue(
+    answers: Answers, doc: Document, catalogue: PriceCatalogue | None
+) -> list[Problem]:
+    """The usage blocks' catalogue ids and currency, checked where the file is read: the
+    cost model would otherwise only list them among the report's cost problems and keep
+    the option's point figures, which a person running ``score`` would not notice."""
+    blocks = _usage_blocks(answers)
+    if not blocks:
+        return []  # no usage, no catalogue to read
+    if catalogue is None:
+        from .catalogue import shipped_catalogue
+
+        catalogue = shipped_catalogue()
+    problems: list[Problem] = []
+    for loc, usage in blocks:
+        named: list[tuple[EntryKind, str | None, list[Any]]] = [
+            ("offering", usage.offering, ["offering"]),
+            ("tier", usage.tier, ["tier"]),
+        ]
+        if usage.self_hosted is not None:
+            named += [
+                ("self_hosted_size", usage.self_hosted.size, ["self_hosted", "size"]),
+                ("gpu_class", usage.self_hosted.gpu, ["self_hosted", "gpu"]),
+            ]
+            if usage.overrides.utilisation is None and catalogue.utilisation is None:
+                lacking = (
+                    f"the price catalogue {_catalogue_name(catalogue)} has no utilisation; "
+                    "expected overrides.utilisation (the share of paid GPU hours doing useful "
+                    "work, e.g. 0.6)"
+                )
+                problems.append(problem_at(doc, [*loc, "self_hosted"], lacking))
+        if usage.fine_tune is not None:
+            named.append(("gpu_class", usage.fine_tune.gpu, ["fine_tune", "gpu"]))
+        for kind, entry_id, where in named:
+            unknown = _unknown_entry(catalogue, kind, entry_id) if entry_id else None
+            if unknown is not None:
+                problems.append(problem_at(doc, [*loc, *where], unknown))
+    if answers.currency != catalogue.currency and catalogue.currency not in answers.exchange_rates:
+        given = isinstance(doc.data, dict) and "currency" in doc.data
+        at = ["exchange_rates"] if "exchange_rates" in doc.data else blocks[0][0]
+        message = (
+            f"the costs are in {answers.currency}{'' if given else ' (the default currency)'} "
+            f"and the price catalogue {_catalogue_name(catalogue)} in {catalogue.currency}; "
+            f"expected an exchange rate, e.g. exchange_rates: {{{catalogue.currency}: 0.9}} "
+            f"({answers.currency} per {catalogue.currency})"
+        )
+        problems.append(problem_at(doc, at, message))
+    return [_option_named(problem, answers) for problem in problems]
+
+
+def _catalogue_name(catalogue: PriceCatalogue) -> str:
+    """The catalogue by its files' names (a path would differ from machine to machine)."""
+    names = [Path(file).name for file in catalogue.files]
+    return f"({' + '.join(names)})" if names else repr(catalogue.id)
+
+
+def _unknown_entry(catalogue: PriceCatalogue, kind: EntryKind, entry_id: str) -> str | None:
+    """Why ``entry_id`` is not a ``kind`` of ``catalogue``, or None when it is one."""
+    tables: dict[EntryKind, Mapping[str, object]] = {
+        "offering": catalogue.offerings_by_id,
+        "tier": catalogue.tiers_by_id,
+        "self_hosted_size": catalogue.self_hosted_sizes_by_id,
+        "gpu_class": catalogue.gpu_classes_by_id,
+    }
+    table = tables.get(kind, {})
+    if entry_id in table:
+        return None
+    noun = KIND_NOUNS[kind]
+    close = difflib.get_close_matches(entry_id, list(table), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    known = f"one of: {', '.join(table)}" if table else f"a {noun} of the catalogue"
+    return (
+        f"unknown {noun} {quoted(entry_id)} in the price catalogue "
+        f"{_catalogue_name(catalogue)}; expected {known}{hint}"
+    )
+
+
+def _option_named(problem: Problem, answers: Answers) -> Problem:
+    """``problem`` with its option named by id (``option 'hosted'``, as a rubric's
+    questions are), not by its place in the list."""
+    prefix = "options["
+    if not problem.path.startswith(prefix):
+        return problem
+    index_text, _, rest = problem.path[len(prefix) :].partition("]")
+    if not index_text.isdigit() or int(index_text) >= len(answers.options):
+        return problem
+    name = f"option {answers.options[int(index_text)].id!r}"
+    return dataclasses.replace(problem, path=name + rest)
 
 
 def _check_against_rubric(answers: Answers, rubric: Rubric, doc: Document) -> Iterable[Problem]:

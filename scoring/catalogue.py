@@ -41,7 +41,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Self, TypeVar
 
@@ -89,6 +89,7 @@ __all__ = [
     "merge_catalogues",
     "oldest_checked",
     "parse_catalogue",
+    "shipped_catalogue",
     "stale_entries",
 ]
 
@@ -528,6 +529,13 @@ def default_catalogue_path() -> Path:
     package = Path(__file__).resolve().parent
     checkout = package.parent / "rubric" / "prices" / "default.yaml"
     return checkout if checkout.is_file() else package / "_rubric" / "prices" / "default.yaml"
+
+
+@lru_cache(maxsize=1)
+def shipped_catalogue() -> PriceCatalogue:
+    """The price catalogue shipped with the package (read once; the same object each call,
+    so treat it as read-only)."""
+    return load_catalogue(default_catalogue_path())
 
 
 def catalogue_json_schema() -> dict[str, object]:

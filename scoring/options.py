@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from functools import lru_cache
 
 from pydantic import Field
 
@@ -48,7 +47,10 @@ from .answers import (
     labour_hours,
     number_answer,
 )
-from .catalogue import EntryKind, PriceCatalogue, default_catalogue_path, load_catalogue
+
+# shipped_catalogue lives in scoring.catalogue (scoring.answers checks usage against it
+# and this module imports scoring.answers); it is re-exported here, where it was first.
+from .catalogue import EntryKind, PriceCatalogue, shipped_catalogue
 from .engine import ScoreResult, quick_verdict, score
 from .errors import CatalogueError, NotEnoughAnswers
 from .limits import MAX_TITLE_CHARS, clip
@@ -69,12 +71,15 @@ __all__ = [
     "headline_answers",
     "labour",
     "option_answers",
+    "shipped_catalogue",
 ]
 
 #: The single-choice question a cost summary suggests an answer to.
 COST_PROFILE_QUESTION = "cost_profile"
 #: The number question that gives items per month when the costs do not.
 VOLUME_QUESTION = "monthly_volume"
+#: The question whose answer is an option's expected quality, shown beside its cost per item.
+QUALITY_QUESTION = "accuracy_gain"
 
 
 class OptionResult(Output):
@@ -116,6 +121,8 @@ class CostSummary(Output):
     cumulative: list[float]
     #: Bands, break-even range and sensitivity, for an option with usage or ranges.
     usage: OptionUsage | None = None
+    #: The answer to the quality question (e.g. "Much better"), shown beside the cost.
+    expected_quality: str | None = None
 
 
 class Costs(Output):
@@ -378,10 +385,12 @@ def _summary(
     )
 
 
-@lru_cache(maxsize=1)
-def shipped_catalogue() -> PriceCatalogue:
-    """The price catalogue shipped with the package (read once)."""
-    return load_catalogue(default_catalogue_path())
+def _answer_label(rubric: Rubric, answers: Answers, question_id: str) -> str | None:
+    question = rubric.questions_by_id.get(question_id)
+    value = answers.answers.get(question_id)
+    if question is None or not isinstance(value, str):
+        return None
+    return next((o.label for o in getattr(question, "options", []) if o.id == value), None)
 
 
 def _with_usage(summary: CostSummary, usage: OptionUsage) -> CostSummary:
@@ -447,7 +456,10 @@ def costs(
             return point
         used.extend(priced.entries)
         plans.append(priced.plan)
-        return _with_usage(point, priced_option(priced, horizon, quality))
+        expected = _answer_label(rubric, merged, QUALITY_QUESTION)
+        return _with_usage(point, priced_option(priced, horizon, quality)).model_copy(
+            update={"expected_quality": expected}
+        )
 
     summaries = []
     if answers.options:
