@@ -249,7 +249,11 @@ def _serving(
                 )
             )
         pricing = {"on_demand": "on demand", "spot": "spot", "reserved_1y": "reserved 1 year"}
-        model = f"{size.title} ({size.params}) on {gpu.title}, {pricing[choice.pricing]}"
+        # Titles up to their first bracket: the examples in them are for the catalogue.
+        model = (
+            f"{size.title} ({size.params.split(' (')[0]}) on {gpu.title.split(' (')[0]}, "
+            f"{pricing[choice.pricing]}"
+        )
         serving: HostedServing | SelfHostedServing = SelfHostedServing(
             tokens_per_second_per_gpu=throughput,
             gpu_hourly=hourly,
@@ -309,7 +313,7 @@ def usage_plan(
             input_per_million=Estimate.point(0.0), output_per_million=Estimate.point(0.0)
         )
         fixed_monthly += cost.price_per_item * volume
-        model, kind = "Fixed figures", "fixed"
+        model, kind = "Figures as typed, with their ranges", "fixed"
         volume_band = Estimate.point(volume)
         tokens_in = tokens_out = calls = backlog = Estimate.point(0.0)
     else:

@@ -579,6 +579,8 @@ class _Figures:
             value("integration") + value("evaluation") + value("adaptation") + tuning + backlog_cost
         )
         review = value("review_hours_per_week") * WEEKS_PER_MONTH * value("hourly_rate")
+        #: What the model itself costs a month (tokens or GPUs), the rest being people and fees.
+        self.model_monthly = usage
         self.monthly = usage + value("maintenance_per_month") + review + value("other_per_month")
         self.volume = volume
         expected_volume = plan.volume_per_month.expected
@@ -587,6 +589,9 @@ class _Figures:
 
     def cost_per_item(self) -> float | None:
         return self.monthly / self.volume if self.volume > 0 else None
+
+    def model_cost_per_item(self) -> float | None:
+        return self.model_monthly / self.volume if self.volume > 0 else None
 
     def cumulative(self, month: int) -> float:
         return self.one_time + month * self.monthly
@@ -615,6 +620,9 @@ class ScenarioCost(Output):
     avoided_monthly: float
     #: Running cost per item (monthly / items per month); None without items.
     cost_per_item: float | None
+    #: The model's own cost a month (hosted tokens or GPUs) and per item.
+    model_monthly: float
+    model_cost_per_item: float | None
     #: Cost to date for months 0 … horizon.
     cumulative: list[float]
     net_at_horizon: float
@@ -643,6 +651,8 @@ class UsageCost(Output):
     monthly: Estimate
     #: None when a scenario has no items a month.
     cost_per_item: Estimate | None
+    #: The model's own cost per item (tokens or GPUs only); None as above.
+    model_cost_per_item: Estimate | None
     total_at_horizon: Estimate
     #: Cost to date for months 0 … horizon, a band each month.
     cumulative: list[Estimate]
@@ -658,10 +668,13 @@ def _horizon(horizon_months: int) -> int:
 
 def _scenario_cost(scenario: str, figures: _Figures, horizon: int) -> ScenarioCost:
     per_item = figures.cost_per_item()
+    model_per_item = figures.model_cost_per_item()
     return ScenarioCost(
         scenario=scenario,
         one_time=_money(figures.one_time),
         monthly=_money(figures.monthly),
+        model_monthly=_money(figures.model_monthly),
+        model_cost_per_item=(_significant(model_per_item) if model_per_item is not None else None),
         avoided_monthly=_money(figures.avoided),
         cost_per_item=_significant(per_item) if per_item is not None else None,
         cumulative=[_money(figures.cumulative(m)) for m in range(horizon + 1)],
@@ -680,8 +693,10 @@ def usage_cost(plan: UsagePlan, horizon_months: int = DEFAULT_HORIZON_MONTHS) ->
     horizon = _horizon(horizon_months)
     costs = [_scenario_cost(s.id, _figures(plan, s.level), horizon) for s in SCENARIOS]
     per_item: Estimate | None = None
+    model_per_item: Estimate | None = None
     if all(c.cost_per_item is not None for c in costs):
         per_item = _band(costs, lambda c: c.cost_per_item or 0.0)
+        model_per_item = _band(costs, lambda c: c.model_cost_per_item or 0.0)
     months = [c.break_even_month for c in costs if c.break_even_month is not None]
     expected = next(c for c in costs if c.scenario == "expected")
     return UsageCost(
@@ -691,6 +706,7 @@ def usage_cost(plan: UsagePlan, horizon_months: int = DEFAULT_HORIZON_MONTHS) ->
         one_time=_band(costs, lambda c: c.one_time),
         monthly=_band(costs, lambda c: c.monthly),
         cost_per_item=per_item,
+        model_cost_per_item=model_per_item,
         total_at_horizon=_band(costs, lambda c: c.cumulative[-1]),
         cumulative=[
             Estimate.of([c.cumulative[m] for c in costs], expected.cumulative[m])

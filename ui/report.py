@@ -205,7 +205,7 @@ def _table(table: Table, report: Report, depth: int) -> None:
 def _chart(block: Chart, report: Report, depth: int) -> None:
     # theme=None: the same look as in the HTML and PDF exports.
     spec = _chart_spec(block.name, chart_key(report, block.name), report)
-    if block.name == "costs":
+    if block.name in ("costs", "cost_bands"):
         # A fixed plot height is otherwise the whole element's height here: the title and
         # the legend would be squeezed out of it. Room for both, as in the exports.
         st.vega_lite_chart(spec, theme=None, height=_COST_CHART_HEIGHT)

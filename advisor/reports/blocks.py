@@ -50,7 +50,7 @@ __all__ = [
 SpanStyle = Literal["plain", "strong", "muted", "code", "digest"]
 
 #: The charts a document can place; the renderers draw them from the report's figures.
-ChartName = Literal["sections", "drivers", "tornado", "options", "costs"]
+ChartName = Literal["sections", "drivers", "tornado", "options", "costs", "cost_bands"]
 
 
 class _Node(BaseModel):

@@ -270,7 +270,8 @@ def options_chart(comparison: OptionsComparison) -> Any:
 
 
 def cost_chart(costs: Costs) -> Any:
-    """Cumulative cost per option against the current process; dots mark break-even."""
+    """Cumulative cost per option against the current process; dots mark break-even (the
+    month is in the cost table beside it: labels on the chart ran over the lines)."""
     rows = [
         {"month": m, "cost": value, "series": "Current process"}
         for m, value in enumerate(costs.current_cumulative)
@@ -317,19 +318,51 @@ def cost_chart(costs: Costs) -> Any:
     if marks:
         points = alt.Chart(alt.Data(values=marks)).mark_point(size=70, filled=True, color="#222")
         layers.append(points.encode(x="month:Q", y="cost:Q", tooltip=["series:N", "label:N"]))
-        for mark in marks:  # one layer each: a label per line, higher the later it is
-            layers.append(
-                alt.Chart(alt.Data(values=[mark]))
-                .mark_text(
-                    align="right" if mark["late"] else "left",
-                    dx=-8 if mark["late"] else 8,
-                    dy=mark["dy"],
-                    fontSize=10,
-                    color="#222",
-                )
-                .encode(x="month:Q", y="cost:Q", text="label:N")
-            )
     chart = alt.layer(*layers).properties(width=_WIDTH, height=220, title="Cost over time")
+    return _config(chart)
+
+
+def cost_band_chart(costs: Costs) -> Any:
+    """Cumulative cost of each option with usage figures as a band (the smallest and largest
+    across the costed cases) around its expected line, against the current process.
+    Break-even is given as a range in the text beside it, not drawn on the lines."""
+    rows = [
+        {"month": m, "cost": value, "low": value, "high": value, "series": "Current process"}
+        for m, value in enumerate(costs.current_cumulative)
+    ]
+    for option in costs.options:
+        if option.baseline or option.usage is None:
+            continue
+        name = _short(option.title, 44)
+        rows += [
+            {"month": m, "cost": band.expected, "low": band.low, "high": band.high, "series": name}
+            for m, band in enumerate(option.usage.cost.cumulative)
+        ]
+    x = alt.X(
+        "month:Q", title="Month", scale=alt.Scale(domain=[0, costs.horizon_months], nice=False)
+    )
+    colour = alt.Color(
+        "series:N", legend=alt.Legend(title=None, orient="bottom", direction="vertical")
+    )
+    base = alt.Chart(alt.Data(values=rows))
+    bands = base.mark_area(opacity=0.22).encode(
+        x=x,
+        y=alt.Y("low:Q", title=f"Cumulative cost ({costs.currency})"),
+        y2="high:Q",
+        color=colour,
+    )
+    lines = base.mark_line(strokeWidth=2).encode(
+        x=x,
+        y="cost:Q",
+        color=colour,
+        strokeDash=alt.condition(
+            alt.datum.series == "Current process", alt.value([5, 4]), alt.value([1, 0])
+        ),
+        tooltip=["series:N", "month:Q", "low:Q", "cost:Q", "high:Q"],
+    )
+    chart = alt.layer(bands, lines).properties(
+        width=_WIDTH, height=220, title="Cost over time: expected, with the range of cases"
+    )
     return _config(chart)
 
 

@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring.catalogue import KIND_NOUNS
 from scoring.engine import Contribution, RuleApplied, ScoreResult
 from scoring.insight import ResolveItem, Sensitivity
 from scoring.models import NumberQuestion, Rubric, Verdict
-from scoring.options import Costs, OptionResult, OptionsComparison
+from scoring.options import Costs, CostSummary, OptionResult, OptionsComparison
+from scoring.pricing import INPUT_NAMES, PriceSource
+from scoring.usage import SCENARIOS, BreakEvenRange, Estimate, PriceScenario
 
 from .blocks import (
     Block,
@@ -595,6 +598,9 @@ def _figure_lines(report: Report) -> list[Item]:
                 if o.break_even_month
                 else "does not break even within the horizon"
             )
+            if o.usage is not None:
+                band = o.usage.cost.break_even
+                even = f"breaks even {break_even_words(band, c.horizon_months)}"
             name = f"{o.title}: " if len(adopting) > 1 else ""
             lines.append(
                 _item(
@@ -650,6 +656,249 @@ def _cost_basis(c: Costs) -> str:
             "review hours."
         )
     return f"{today} Horizon: {c.horizon_months} months."
+
+
+#: How the report names the costed cases (scoring.usage.SCENARIOS).
+CASE_WORDS = {
+    "low-cost": "low-cost",
+    "expected": "expected",
+    "high-cost": "high-cost",
+    "low-volume": "low-volume",
+}
+
+
+def break_even_words(band: BreakEvenRange, horizon: int) -> str:
+    """Break-even as a range of months: "between month 3 and month 9; never within 36
+    months in the low-volume case", "month 4 in every case"."""
+    if band.earliest is None or band.latest is None:
+        return f"not within {horizon} months in any case"
+    if band.earliest == band.latest:
+        words = f"month {band.earliest}" + ("" if band.never_in else " in every case")
+    else:
+        words = f"between month {band.earliest} and month {band.latest}"
+    if band.never_in:
+        cases = " or ".join(f"the {CASE_WORDS.get(n, n)} case" for n in band.never_in)
+        words += f"; never within {horizon} months in {cases}"
+    return words
+
+
+def _band(value: Estimate, currency: str, money: bool = True) -> str:
+    """An estimate as "10,325 EUR (10,289–10,436)", or the one figure when low = high."""
+    shown = (lambda v: _money(v, currency)) if money else _hours
+    if value.low == value.high:
+        return shown(value.expected)
+    return f"{shown(value.expected)} ({_amount(value.low)}–{_amount(value.high)})"
+
+
+def _amount(value: float) -> str:
+    """Money without its currency: whole above 100, cents above 1, else two significant
+    digits (a token bill per item is a fraction of a cent)."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 1 or value == 0:
+        return f"{value:,.2f}"
+    return f"{value:.2g}"
+
+
+def _per_item(value: Estimate | None, currency: str) -> str:
+    if value is None:
+        return "—"
+    if value.low == value.high:
+        return f"{_amount(value.expected)} {currency}"
+    return f"{_amount(value.expected)} {currency} ({_amount(value.low)}–{_amount(value.high)})"
+
+
+def _swing_words(o: CostSummary, horizon: int) -> str:
+    """Which input moves the option's break-even (or net) most, and how far."""
+    assert o.usage is not None
+    if not o.usage.most_sensitive:
+        return "no uncertain input moves it"
+    top = o.usage.most_sensitive[0]
+    name = INPUT_NAMES.get(top.input, top.input)
+    if o.usage.sensitivity_measure == "break_even_month":
+
+        def month(value: float | None) -> str:
+            return f"month {value:.0f}" if value is not None else f"not within {horizon} months"
+
+        return (
+            f"most sensitive to {name} (break-even {month(top.at_low)} at its low end, "
+            f"{month(top.at_high)} at its high end)"
+        )
+    return (
+        f"most sensitive to {name}: it moves the net over {horizon} months by {_amount(top.change)}"
+    )
+
+
+def _provenance(source: PriceSource, currency: str) -> list[Block]:
+    """Which catalogue the prices come from, how old its figures are, and which are stale."""
+    files = ", ".join(name.replace("\\", "/").rsplit("/", 1)[-1] for name in source.files)
+    text = f"Prices: catalogue “{source.title}”" + (f" ({files})" if files else "")
+    if source.currency != currency:
+        text += (
+            f", in {source.currency} converted at {source.exchange_rate:g} {currency} "
+            f"per {source.currency}"
+        )
+    if source.oldest_checked is not None:
+        text += f". Oldest figure used: checked {source.oldest_checked.isoformat()}"
+    text += ". Nothing is fetched: a figure is as current as its checked date."
+    blocks: list[Block] = [_para(text)]
+    if source.stale:
+        listed = "; ".join(
+            (KIND_NOUNS[e.kind] if e.kind == "utilisation" else f"{KIND_NOUNS[e.kind]} {e.id}")
+            + f" (checked {e.checked.isoformat()})"
+            for e in source.stale
+        )
+        blocks.append(
+            Callouts(
+                id="stale_prices",
+                items=[
+                    Callout(
+                        text=[
+                            _strong(
+                                f"{len(source.stale)} price figure"
+                                f"{'s are' if len(source.stale) != 1 else ' is'} older than "
+                                f"{source.max_age_days} days"
+                            ),
+                            _plain(f" on {source.as_of.isoformat()}."),
+                        ],
+                        body=f"{listed}. Re-check them against their sources before a "
+                        "budget rests on them.",
+                    )
+                ],
+            )
+        )
+    return blocks
+
+
+def _falling_words(falling: PriceScenario, titles: dict[str, str]) -> str:
+    """Whether hosted prices falling ÷ factor a year change which option is cheapest net."""
+    first = titles.get(falling.ranking_constant[0], falling.ranking_constant[0])
+    words = (
+        f"If hosted token prices fall {falling.annual_factor:g}-fold a year (self-hosted "
+        "hardware and every other cost stay as they are), "
+    )
+    if not falling.flips and falling.flip_month is None:
+        return (
+            words + f"“{first}” stays the cheapest option net over {falling.horizon_months} months."
+        )
+    after = titles.get(falling.ranking_falling[0], falling.ranking_falling[0])
+    if falling.flips:
+        return (
+            words
+            + f"“{after}” becomes the cheapest net over {falling.horizon_months} months instead "
+            f"of “{first}” (the order changes from month {falling.flip_month})."
+        )
+    return (
+        words + f"the order of the options changes for a while from month {falling.flip_month}, "
+        f"but “{first}” is the cheapest net over {falling.horizon_months} months either way."
+    )
+
+
+def _cost_bands(c: Costs) -> Section:
+    """Bands, break-even ranges, the most sensitive input, falling prices, value per option
+    and where the prices come from."""
+    priced = [o for o in c.options if o.usage is not None]
+    cases = ", ".join(CASE_WORDS[s.id] for s in SCENARIOS)
+    blocks: list[Block] = [
+        _para(
+            "Figures given as low, expected and high are costed in four cases — "
+            f"{cases} — and each figure below is the expected case with the range across "
+            "them in brackets. Model per item is what the tokens or GPUs cost; all-in per "
+            "item adds maintenance, review and the hours the option leaves with people."
+        )
+    ]
+    columns = [
+        # Every column a share: band cells are long, and content-wide columns would leave
+        # the option's name no room.
+        _col("Option", width=1.3),
+        _col("One-time", numeric=True, width=1),
+        _col("Monthly", numeric=True, width=1),
+        _col("Model per item", numeric=True, width=1),
+        _col("All-in per item", numeric=True, width=1),
+    ]
+    rows: list[list[str | list[Span]]] = []
+    for o in priced:
+        assert o.usage is not None
+        cost = o.usage.cost
+        rows.append(
+            [
+                o.title,
+                _band(cost.one_time, c.currency),
+                _band(cost.monthly, c.currency),
+                _per_item(cost.model_cost_per_item, c.currency),
+                _per_item(cost.cost_per_item, c.currency),
+            ]
+        )
+    blocks.append(_table(columns, rows))
+    lines = []
+    for o in priced:
+        assert o.usage is not None
+        band = o.usage.cost.break_even
+        lines.append(
+            _item(
+                _strong(f"{o.title}"),
+                f" (runs on {o.usage.model}): breaks even "
+                f"{break_even_words(band, c.horizon_months)}"
+                + (
+                    f" (expected: month {band.expected})"
+                    if band.expected is not None and band.earliest != band.latest
+                    else ""
+                )
+                + f"; {_swing_words(o, c.horizon_months)}.",
+            )
+        )
+    blocks.append(_items(lines))
+    if c.falling_prices is not None:
+        titles = {o.id: o.title for o in c.options}
+        blocks.append(_para(_falling_words(c.falling_prices, titles)))
+    blocks.append(Chart(name="cost_bands", label="Cost over time with ranges"))
+    value_rows: list[list[str | list[Span]]] = [
+        [
+            o.title,
+            o.expected_quality or "—",
+            f"{o.usage.measured_quality:g} %" if o.usage and o.usage.measured_quality else "—",
+            _per_item(o.usage.cost.cost_per_item if o.usage else None, c.currency),
+            _per_item(o.usage.cost_per_good_item if o.usage else None, c.currency),
+        ]
+        for o in priced
+    ]
+    blocks.append(
+        _section(
+            "value",
+            "Value: quality beside cost",
+            _para(
+                "Quality as answered, and as measured on the team's own evaluation set where "
+                "entered; a correct item's cost is the cost per item divided by the measured "
+                "share correct."
+            ),
+            _table(
+                [
+                    _col("Option", width=1),
+                    _col("Expected quality"),
+                    _col("Measured", numeric=True),
+                    _col("Cost per item", numeric=True),
+                    _col("Per correct item", numeric=True),
+                ],
+                value_rows,
+            ),
+        )
+    )
+    if c.prices is not None:
+        blocks += _provenance(c.prices, c.currency)
+    if c.problems:
+        blocks.append(
+            Callouts(
+                id="price_problems",
+                items=[
+                    Callout(
+                        text=[_strong("Not priced from usage.")],
+                        body=f"{problem} The option keeps its typed figures.",
+                    )
+                    for problem in c.problems
+                ],
+            )
+        )
+    return _section("cost_bands", "Cost ranges and break-even", *blocks)
 
 
 def _number(value: Any) -> str:
@@ -769,6 +1018,8 @@ def _analysis(report: Report) -> list[Block]:
                 Chart(name="costs", label="Cost over time"),
             )
         )
+        if c.problems or any(o.usage is not None for o in c.options):
+            out.append(_cost_bands(c))
     if report.labour is not None:
         lab = report.labour
         columns = [

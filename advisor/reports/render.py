@@ -45,6 +45,7 @@ from .blocks import (
 from .charts import (
     FONT_DIR,
     chart_svg,
+    cost_band_chart,
     cost_chart,
     drivers_chart,
     options_chart,
@@ -141,6 +142,8 @@ def chart(report: Report, name: ChartName) -> Any:
         return options_chart(report.options)
     if name == "costs" and report.costs is not None:
         return cost_chart(report.costs)
+    if name == "cost_bands" and report.costs is not None:
+        return cost_band_chart(report.costs)
     raise ReportError(f"the report has no figures for the {name} chart")
 
 
