@@ -31,6 +31,7 @@ from scoring.catalogue import (
     future_entries,
     load_catalogue,
     merge_catalogues,
+    shipped_catalogue,
     stale_entries,
 )
 from scoring.errors import AdvisorError, NotEnoughAnswers
@@ -78,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["json", "md", "html", "pdf"], default="json", help="default: json"
     )
     score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    score.add_argument(
+        "--prices",
+        metavar="FILE",
+        help="a company price catalogue (YAML or JSON) laid over the shipped one "
+        "(rubric/prices/default.yaml); options' usage is priced from both",
+    )
 
     commands.add_parser("schema", help="print the JSON Schema of the rubric format")
 
@@ -237,9 +244,14 @@ def _score(args: argparse.Namespace) -> int:
     from advisor.reports.render import render
 
     rubric = load_rubric(_resolve_rubric(args))
-    answers = load_answers(args.answers, rubric)
+    # Read before the answers: their usage blocks are checked against it. The base is the
+    # catalogue the app lays a company file over too, so both write the same report.
+    catalogue = None
+    if args.prices:
+        catalogue = merge_catalogues(shipped_catalogue(), load_catalogue(args.prices))
+    answers = load_answers(args.answers, rubric, catalogue=catalogue)
     try:
-        report = build_report(rubric, answers)
+        report = build_report(rubric, answers, catalogue=catalogue)
     except NotEnoughAnswers as exc:
         raise exc.in_file(args.answers) from None
     for warning in report.result.warnings:
