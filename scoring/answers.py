@@ -291,6 +291,20 @@ def with_labour_hours(rubric: Rubric, answers: Answers) -> Answers:
     return answers.model_copy(update={"answers": {**answers.answers, WEEKLY_HOURS_QUESTION: freed}})
 
 
+def with_derived_answers(
+    rubric: Rubric, answers: Answers, catalogue: PriceCatalogue | None = None
+) -> Answers:
+    """``answers`` with the running-cost answer taken from the cost figures (see
+    :func:`scoring.options.with_cost_answers`); never raises on figures that cannot be
+    priced (the report names them)."""
+    from .options import with_cost_answers  # scoring.options imports this module
+
+    try:
+        return with_cost_answers(rubric, answers, catalogue)
+    except (AdvisorError, ValueError):  # ValueError: figures the usage math refuses
+        return answers
+
+
 #: The answers file's counted blocks, refused while the file is read once they pass their limit.
 ANSWERS_COUNTS: CountLimits = {
     ("answers",): (MAX_ANSWER_ENTRIES, "answers in one file"),
@@ -388,7 +402,8 @@ def usable_answers(
         problems.append(Problem("some answers could not be read and are left out"))
         blocks = {}
     try:
-        return with_labour_hours(rubric, Answers.model_validate({**blocks, **fields})), problems
+        answers_read = Answers.model_validate({**blocks, **fields})
+        return with_derived_answers(rubric, with_labour_hours(rubric, answers_read)), problems
     except ValidationError:
         pass
     kept: dict[str, Any] = {}
@@ -400,7 +415,8 @@ def usable_answers(
         else:
             kept[key] = value
     try:
-        return with_labour_hours(rubric, Answers.model_validate({**kept, **fields})), problems
+        answers_read = Answers.model_validate({**kept, **fields})
+        return with_derived_answers(rubric, with_labour_hours(rubric, answers_read)), problems
     except ValidationError:
         problems.append(Problem("the answers could not be read and are left out"))
         return Answers(title=fields["title"]), problems
@@ -541,7 +557,7 @@ def _from_document(
     problems += _check_against_catalogue(answers, doc, catalogue)
     if problems:
         raise AnswersError(sorted(problems, key=lambda p: (p.line, p.column)))
-    return with_labour_hours(rubric, answers)
+    return with_derived_answers(rubric, with_labour_hours(rubric, answers), catalogue)
 
 
 def _usage_blocks(answers: Answers) -> list[tuple[list[Any], UsageInputs]]:

@@ -78,6 +78,9 @@ __all__ = [
 COST_PROFILE_QUESTION = "cost_profile"
 #: The number question that gives items per month when the costs do not.
 VOLUME_QUESTION = "monthly_volume"
+#: The number question the cost figures answer per option: its running cost a month as a
+#: percentage of today's; the rubric's bands for it turn the cost comparison into points.
+RUNNING_COST_QUESTION = "running_cost_vs_today"
 #: The question whose answer is an option's expected quality, shown beside its cost per item.
 QUALITY_QUESTION = "accuracy_gain"
 
@@ -385,6 +388,17 @@ def _summary(
     )
 
 
+def _first_line(exc: ValueError) -> str:
+    """A refused usage figure in one sentence (pydantic's message without its URL lines)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        found = errors()
+        if found:
+            where = ".".join(str(x) for x in found[0].get("loc", ()))
+            return f"{where}: {found[0].get('msg', '')}".strip(": ")
+    return str(exc).splitlines()[0]
+
+
 def _answer_label(rubric: Rubric, answers: Answers, question_id: str) -> str | None:
     question = rubric.questions_by_id.get(question_id)
     value = answers.answers.get(question_id)
@@ -454,6 +468,9 @@ def costs(
         except CatalogueError as exc:
             problems.extend(f"{title}: {p.message}" for p in exc.problems)
             return point
+        except ValueError as exc:  # a figure the usage math refuses (e.g. zero throughput)
+            problems.append(f"{title}: {_first_line(exc)}")
+            return point
         used.extend(priced.entries)
         plans.append(priced.plan)
         expected = _answer_label(rubric, merged, QUALITY_QUESTION)
@@ -517,6 +534,51 @@ def costs(
         falling_prices=falling,
         problems=problems,
     )
+
+
+def running_cost_share(summary: CostSummary, current_monthly: float) -> float | None:
+    """An option's expected monthly cost as a percentage of today's (None when today costs
+    nothing: no share of nothing)."""
+    if summary.baseline or current_monthly <= 0:
+        return None
+    return round(summary.monthly / current_monthly * 100, 1)
+
+
+def with_cost_answers(
+    rubric: Rubric, answers: Answers, catalogue: PriceCatalogue | None = None
+) -> Answers:
+    """``answers`` with the running-cost question answered from the cost figures, per option
+    (or for the assessment without options), where the rubric asks it as a number question
+    and the figures allow: the figures are the one source, as the labour roles are for the
+    hours. Answers without figures keep what the person answered."""
+    question = rubric.questions_by_id.get(RUNNING_COST_QUESTION)
+    if question is None or question.kind != "number":
+        return answers
+    found = costs(rubric, answers, catalogue)
+    if found is None:
+        return answers
+    shares = {
+        s.id: share
+        for s in found.options
+        if (share := running_cost_share(s, found.current_monthly)) is not None
+        and not question.answer_problems(share)
+    }
+    if not answers.options:
+        share = shares.get("main")
+        if share is None or answers.answers.get(RUNNING_COST_QUESTION) == share:
+            return answers
+        return answers.model_copy(
+            update={"answers": {**answers.answers, RUNNING_COST_QUESTION: share}}
+        )
+    options = [
+        option.model_copy(
+            update={"answers": {**option.answers, RUNNING_COST_QUESTION: shares[option.id]}}
+        )
+        if option.id in shares and question.per_option
+        else option
+        for option in answers.options
+    ]
+    return answers.model_copy(update={"options": options})
 
 
 # --- labour -----------------------------------------------------------------------------------
