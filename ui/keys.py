@@ -171,6 +171,36 @@ def cost_setting(name: str) -> str:
     return f"set_{name}"
 
 
+def exchange_rate(currency: str) -> str:
+    """The exchange rate input: units of the assessment's currency per unit of ``currency``
+    (the price catalogue's), kept in the extra block's ``exchange_rates``."""
+    return f"set_fx_{currency}"
+
+
+def option_pricing(slot: int) -> str:
+    """How the option in ``slot`` is priced: from usage and the price catalogue, or a price
+    per item."""
+    return f"opt_pricing_{slot}"
+
+
+def option_usage(slot: int, field: str) -> str:
+    """One usage field of the option in ``slot`` (see ``ui.options.USAGE_FIELDS``; a low or
+    high end is ``<field>_low`` / ``<field>_high``)."""
+    return f"opt_use_{slot}_{field}"
+
+
+def option_quality(slot: int) -> str:
+    """The measured quality (0–100) of the option in ``slot``."""
+    return f"opt_quality_{slot}"
+
+
+#: The usage form of each option as typed (``dict[option id, dict[str, Any]]``), including
+#: what could not be saved yet (an incomplete or inconsistent usage block is never written
+#: into the answers). Not a widget key, but it starts with ``opt_`` on purpose: it is
+#: forgotten with the option widgets when other answers are loaded.
+USAGE_DRAFTS = "opt_usage_drafts"
+
+
 def labour_role(row: int, field: str) -> str:
     """One field of the labour role in ``row``."""
     return f"role_{row}_{field}"
