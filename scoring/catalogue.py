@@ -11,7 +11,7 @@ Entries and their ids — options name them, so the ids are stable:
 
 ``tiers``
     ``small``, ``mid``, ``premium`` (the only three): price ranges per million tokens for
-    a class of hosted model, as low / expected / high :class:`Estimate` s.
+    a class of hosted model, as low / expected / high :class:`~scoring.estimate.Amount` s.
 ``offerings``
     A concrete hosted model at a provider, e.g. ``openai_gpt5_mini``,
     ``anthropic_claude_sonnet_45``, ``google_gemini_25_flash``: input and output price
@@ -43,26 +43,23 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Self, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
-    GetJsonSchemaHandler,
     PrivateAttr,
     ValidationError,
-    model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
 from .errors import CatalogueError, Problem
+from .estimate import Amount, Share
 from .limits import MAX_NUMBER, MAX_TEXT_CHARS, TEXT_PATTERN
 from .loader import problem_at, translate_validation_error
 from .models import Identifier, Strict, Text
 from .source import CountLimits, Document, load_document, parse_document
-from .text import format_number, shown_value
+from .text import shown_value
 
 __all__ = [
     "CATALOGUE_COUNTS",
@@ -71,8 +68,6 @@ __all__ = [
     "KIND_NOUNS",
     "DatedEntry",
     "EntryKind",
-    "Estimate",
-    "FractionEstimate",
     "GpuClass",
     "Offering",
     "PriceCatalogue",
@@ -197,71 +192,13 @@ Money = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
-class Estimate(Strict):
-    """A figure that is not known exactly: the lowest, the expected and the highest value
-    (low ≤ expected ≤ high). A plain number is a figure known exactly (all three equal)."""
-
-    low: Money
-    expected: Money
-    high: Money
-
-    #: The largest value one of the three may take.
-    most: ClassVar[float] = MAX_NUMBER
-
-    @model_validator(mode="before")
-    @classmethod
-    def _number_is_exact(cls, data: Any) -> Any:
-        if isinstance(data, int | float) and not isinstance(data, bool):
-            # Checked here, so the problem is the number written, not three made-up keys.
-            if not 0 <= data <= cls.most:
-                raise ValueError(
-                    f"expected a number from 0 to {format_number(cls.most)}, "
-                    f"found {shown_value(data)}"
-                )
-            return {"low": data, "expected": data, "high": data}
-        if not isinstance(data, dict):
-            raise ValueError(
-                "expected a number, or low, expected and high (e.g. {low: 1.5, expected: 2, "
-                f"high: 3}}), found {shown_value(data)}"
-            )
-        return data
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # The schema says what the loader accepts: a plain number as well as the mapping.
-        mapping = handler(core_schema)
-        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": cls.most}, mapping]}
-
-    @model_validator(mode="after")
-    def _in_order(self) -> Self:
-        if not self.low <= self.expected <= self.high:
-            raise ValueError(
-                "expected low ≤ expected ≤ high, found "
-                f"low {format_number(self.low)}, expected {format_number(self.expected)}, "
-                f"high {format_number(self.high)}"
-            )
-        return self
-
-
-class FractionEstimate(Estimate):
-    """An :class:`Estimate` of a share, each value between 0 and 1 (0.5 is 50 %)."""
-
-    low: Fraction
-    expected: Fraction
-    high: Fraction
-
-    most: ClassVar[float] = 1.0
-
-
 class Tier(Strict):
     """Prices of a class of hosted model, per million tokens (the catalogue's currency)."""
 
     id: TierId
     title: Text
-    input_per_million: Estimate
-    output_per_million: Estimate
+    input_per_million: Amount
+    output_per_million: Amount
     batch_discount: Fraction = Field(
         default=0.0, description="Share taken off both prices for batch (asynchronous) use."
     )
@@ -294,11 +231,11 @@ class GpuClass(Strict):
 
     id: Identifier
     title: Text
-    hourly_price: Estimate = Field(description="Price of one GPU for one hour, on demand.")
-    spot_discount: FractionEstimate = Field(
+    hourly_price: Amount = Field(description="Price of one GPU for one hour, on demand.")
+    spot_discount: Share = Field(
         description="Share taken off the on-demand price for interruptible (spot) capacity."
     )
-    reserved_1y_discount: FractionEstimate = Field(
+    reserved_1y_discount: Share = Field(
         description="Share taken off the on-demand price for a one-year commitment."
     )
     relative_throughput: Annotated[float, Field(gt=0, le=100)] = Field(
@@ -316,7 +253,7 @@ class SelfHostedSize(Strict):
     id: Identifier
     title: Text
     params: Text = Field(description="Parameter range and examples, as people say it.")
-    tokens_per_second_per_gpu: Estimate = Field(
+    tokens_per_second_per_gpu: Amount = Field(
         description="Generated tokens per second per H100-class GPU with continuous "
         "batching, all concurrent requests together."
     )
@@ -330,10 +267,14 @@ class SelfHostedSize(Strict):
 class Utilisation(Strict):
     """The share of paid GPU hours doing useful work."""
 
-    share: FractionEstimate
+    share: Share
     source: SourceText
     checked: CheckedDate
 
+
+# Old names of the two estimate types, kept while callers move to scoring.estimate.
+Estimate = Amount
+FractionEstimate = Share
 
 #: Any entry of a catalogue: each has ``source`` and ``checked``.
 DatedEntry = Tier | Offering | GpuClass | SelfHostedSize | Utilisation

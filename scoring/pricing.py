@@ -29,11 +29,10 @@ from typing import Literal
 
 from .answers import WEEKS_PER_MONTH, CostInputs
 from .catalogue import EntryKind, PriceCatalogue
-from .catalogue import Estimate as CatalogueEstimate
 from .errors import CatalogueError, Problem
+from .estimate import Estimate
 from .models import Output
 from .usage import (
-    Estimate,
     FineTune,
     HostedServing,
     SelfHostedServing,
@@ -146,12 +145,11 @@ class CostContext(Output):
     exchange_rates: dict[str, float]
 
 
-def _est(value: CatalogueEstimate | Estimate | float, factor: float = 1.0) -> Estimate:
+def _est(value: Estimate | float, factor: float = 1.0) -> Estimate:
+    """A catalogue figure (a number or an estimate) as a plain estimate, × ``factor``."""
     if isinstance(value, int | float):
         return Estimate.point(value * factor)
-    return Estimate(
-        low=value.low * factor, expected=value.expected * factor, high=value.high * factor
-    )
+    return value.scaled(factor)
 
 
 def _ranged(cost: CostInputs, name: str) -> Estimate:
@@ -193,7 +191,7 @@ def _input_tokens(usage: UsageInputs) -> Estimate:
     return Estimate(low=at("low"), expected=at("expected"), high=at("high"))
 
 
-def _discounted(price: CatalogueEstimate, discount: CatalogueEstimate) -> Estimate:
+def _discounted(price: Estimate, discount: Estimate) -> Estimate:
     # The cheap end of the price takes the large end of the discount.
     return Estimate(
         low=price.low * (1 - discount.high),
@@ -265,8 +263,8 @@ def _serving(
         return serving, model, entries
     if usage.offering is not None:
         offering = catalogue.offering(usage.offering)
-        prices_in: CatalogueEstimate | float = offering.input_per_million
-        prices_out: CatalogueEstimate | float = offering.output_per_million
+        prices_in: Estimate | float = offering.input_per_million
+        prices_out: Estimate | float = offering.output_per_million
         discount = offering.batch_discount
         model = f"{offering.provider} {offering.model}"
         entries = [("offering", offering.id)]

@@ -91,6 +91,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from .answers import WEEKS_PER_MONTH
+from .estimate import Estimate, Level
 from .limits import (
     MAX_HORIZON_MONTHS,
     MAX_ID_CHARS,
@@ -99,7 +100,6 @@ from .limits import (
     TEXT_PATTERN,
 )
 from .models import Output, Strict
-from .text import format_number
 
 __all__ = [
     "CHARS_PER_TOKEN",
@@ -148,7 +148,6 @@ _CEIL_SLACK = 1e-9
 Amount = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
 Signed = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 Share = Annotated[float, Field(ge=0, le=1)]
-Level = Literal["low", "expected", "high"]
 
 
 def _ceil(value: float) -> int:
@@ -165,48 +164,6 @@ def _significant(value: float) -> float:
 
 
 # --- the triple -------------------------------------------------------------------------------
-
-
-class Estimate(Strict):
-    """A figure known only as a range: low ≤ expected ≤ high. A plain number in a file is
-    read as the point estimate (low = expected = high). Inputs of a plan are 0 or more;
-    results (a net saving) may be below 0."""
-
-    low: Signed
-    expected: Signed
-    high: Signed
-
-    @model_validator(mode="before")
-    @classmethod
-    def _number_is_a_point(cls, data: Any) -> Any:
-        if isinstance(data, int | float) and not isinstance(data, bool):
-            return {"low": data, "expected": data, "high": data}
-        return data
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if not self.low <= self.expected <= self.high:
-            raise ValueError(
-                "low ≤ expected ≤ high is needed; got low "
-                f"{format_number(self.low)}, expected {format_number(self.expected)}, "
-                f"high {format_number(self.high)}"
-            )
-        return self
-
-    @classmethod
-    def point(cls, value: float) -> Estimate:
-        """A figure known exactly."""
-        return cls(low=value, expected=value, high=value)
-
-    def at(self, level: Level) -> float:
-        """The value at ``level``."""
-        return self.low if level == "low" else self.high if level == "high" else self.expected
-
-    @classmethod
-    def of(cls, values: Sequence[float], expected: float) -> Estimate:
-        """The band of ``values`` around ``expected`` (one of them): smallest, expected,
-        largest."""
-        return cls(low=min(values), expected=expected, high=max(values))
 
 
 _ZERO = Estimate.point(0.0)

@@ -28,7 +28,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from .catalogue import Estimate, FractionEstimate, TierId
+from .catalogue import TierId
+from .estimate import Amount, Share
 from .limits import MAX_NUMBER
 from .models import Identifier, Strict
 
@@ -40,14 +41,14 @@ __all__ = [
     "UsageInputs",
 ]
 
-Amount = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
+Money = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
 
 
 class Range(Strict):
     """The low and high end of a figure whose expected value is given beside it."""
 
-    low: Amount
-    high: Amount
+    low: Money
+    high: Money
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -80,9 +81,9 @@ class FineTuneChoice(Strict):
     """Fine-tuning compute, one-time. The training throughput is the team's own figure (a
     trial run gives it); the catalogue has none."""
 
-    training_tokens: Estimate = Field(description="Tokens in the training set.")
+    training_tokens: Amount = Field(description="Tokens in the training set.")
     epochs: Annotated[float, Field(ge=0, le=1000)] = 1.0
-    tokens_per_second_per_gpu: Estimate = Field(
+    tokens_per_second_per_gpu: Amount = Field(
         description="Training tokens processed per second per GPU."
     )
     gpus: Annotated[int, Field(ge=1, le=1024)] = 1
@@ -96,35 +97,35 @@ class PriceOverrides(Strict):
     """Figures that replace the catalogue's for this option (a negotiated price, a measured
     throughput); in the catalogue's currency, like the figures they replace."""
 
-    input_per_million: Estimate | None = None
-    output_per_million: Estimate | None = None
+    input_per_million: Amount | None = None
+    output_per_million: Amount | None = None
     batch_discount: Annotated[float, Field(ge=0, le=1)] | None = None
-    gpu_hourly: Estimate | None = None
-    tokens_per_second_per_gpu: Estimate | None = None
-    utilisation: FractionEstimate | None = None
+    gpu_hourly: Amount | None = None
+    tokens_per_second_per_gpu: Amount | None = None
+    utilisation: Share | None = None
 
 
 class UsageInputs(Strict):
     """How much an option is used and the model it runs on (see the module docstring)."""
 
-    items_per_month: Estimate | None = Field(
+    items_per_month: Amount | None = Field(
         default=None,
         description="Items a month; by default the option's items_per_month or the volume answer.",
     )
-    backlog_items: Estimate = Field(
-        default_factory=lambda: Estimate(low=0, expected=0, high=0),
+    backlog_items: Amount = Field(
+        default_factory=lambda: Amount(low=0, expected=0, high=0),
         description="Items processed once at the start (an archive to catch up on).",
     )
-    input_tokens: Estimate | None = Field(default=None, description="Input tokens per call.")
-    input_chars: Estimate | None = Field(
+    input_tokens: Amount | None = Field(default=None, description="Input tokens per call.")
+    input_chars: Amount | None = Field(
         default=None, description="Characters of input per call (about 4 a token)."
     )
-    input_pages: Estimate | None = Field(
+    input_pages: Amount | None = Field(
         default=None, description="Pages of input per call (about 500 tokens a page)."
     )
-    output_tokens: Estimate = Field(description="Output tokens per call.")
-    calls_per_item: Estimate = Field(
-        default_factory=lambda: Estimate(low=1, expected=1, high=1),
+    output_tokens: Amount = Field(description="Output tokens per call.")
+    calls_per_item: Amount = Field(
+        default_factory=lambda: Amount(low=1, expected=1, high=1),
         description="Model calls per item: 1, or more with retries and tool calls.",
     )
     offering: Identifier | None = Field(default=None, description="A hosted offering's id.")

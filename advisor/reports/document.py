@@ -19,11 +19,12 @@ from pydantic import BaseModel, ConfigDict
 
 from scoring.catalogue import KIND_NOUNS
 from scoring.engine import Contribution, RuleApplied, ScoreResult
+from scoring.estimate import Estimate
 from scoring.insight import ResolveItem, Sensitivity
 from scoring.models import NumberQuestion, Rubric, Verdict
 from scoring.options import Costs, CostSummary, OptionResult, OptionsComparison
 from scoring.pricing import INPUT_NAMES, PriceSource
-from scoring.usage import SCENARIOS, BreakEvenRange, Estimate, PriceScenario
+from scoring.usage import SCENARIOS, BreakEvenRange, PriceScenario
 
 from .blocks import (
     Block,
