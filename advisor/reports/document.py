@@ -685,7 +685,8 @@ def break_even_words(band: BreakEvenRange, horizon: int) -> str:
 
 def _band(value: Estimate, currency: str, money: bool = True) -> str:
     """An estimate as "10,325 EUR (10,289–10,436)", or the one figure when low = high."""
-    shown = (lambda v: _money(v, currency)) if money else _hours
+    # A no-break space keeps a figure with its currency when a narrow cell wraps.
+    shown = (lambda v: _money(v, currency).replace(" ", "\u00a0")) if money else _hours
     if value.low == value.high:
         return shown(value.expected)
     return f"{shown(value.expected)} ({_amount(value.low)}–{_amount(value.high)})"
@@ -705,8 +706,8 @@ def _per_item(value: Estimate | None, currency: str) -> str:
     if value is None:
         return "—"
     if value.low == value.high:
-        return f"{_amount(value.expected)} {currency}"
-    return f"{_amount(value.expected)} {currency} ({_amount(value.low)}–{_amount(value.high)})"
+        return f"{_amount(value.expected)}\u00a0{currency}"
+    return f"{_amount(value.expected)}\u00a0{currency} ({_amount(value.low)}–{_amount(value.high)})"
 
 
 def _swing_words(o: CostSummary, horizon: int) -> str:
@@ -869,15 +870,15 @@ def _cost_bands(c: Costs) -> Section:
             "Value: quality beside cost",
             _para(
                 "Quality as answered, and as measured on the team's own evaluation set where "
-                "entered; a correct item's cost is the cost per item divided by the measured "
-                "share correct."
+                "entered; a correct item's cost is the all-in cost per item divided by the "
+                "measured share correct."
             ),
             _table(
                 [
                     _col("Option", width=1),
                     _col("Expected quality"),
                     _col("Measured", numeric=True),
-                    _col("Cost per item", numeric=True),
+                    _col("All-in per item", numeric=True),
                     _col("Per correct item", numeric=True),
                 ],
                 value_rows,
