@@ -430,12 +430,16 @@ def costs(
     answers: Answers,
     catalogue: PriceCatalogue | None = None,
     today: date | None = None,
+    *,
+    detail: bool = True,
 ) -> Costs | None:
     """Cumulative cost per option against the current process, or None without cost figures.
 
     Options with a ``usage:`` block are priced from ``catalogue`` (the shipped one unless
     given) and, like options with ``ranges:``, carry bands, a break-even range and the
     inputs it is most sensitive to; ``today`` dates the catalogue's entries (for staleness).
+    Without ``detail`` the sensitivity sweep and the falling-price case are left out (the
+    figures and bands are the same): for callers that need only the monthly costs.
     """
     horizon = answers.horizon_months
     rate = answers.hourly_rate or 0.0
@@ -474,9 +478,8 @@ def costs(
         used.extend(priced.entries)
         plans.append(priced.plan)
         expected = _answer_label(rubric, merged, QUALITY_QUESTION)
-        return _with_usage(point, priced_option(priced, horizon, quality)).model_copy(
-            update={"expected_quality": expected}
-        )
+        usage = priced_option(priced, horizon, quality, with_sensitivity=detail)
+        return _with_usage(point, usage).model_copy(update={"expected_quality": expected})
 
     summaries = []
     if answers.options:
@@ -517,7 +520,7 @@ def costs(
     hosted = any(
         isinstance(p.serving, HostedServing) and p.serving.input_per_million.high > 0 for p in plans
     )
-    if len(plans) >= 2 and hosted:
+    if detail and len(plans) >= 2 and hosted:
         falling = price_scenario(plans, rubric.prices.annual_price_fall, horizon)
     return Costs(
         currency=answers.currency,
@@ -554,7 +557,7 @@ def with_cost_answers(
     question = rubric.questions_by_id.get(RUNNING_COST_QUESTION)
     if question is None or question.kind != "number":
         return answers
-    found = costs(rubric, answers, catalogue)
+    found = costs(rubric, answers, catalogue, detail=False)
     if found is None:
         return answers
     shares = {

@@ -36,6 +36,7 @@ from .usage import (
     FineTune,
     HostedServing,
     SelfHostedServing,
+    Sensitivity,
     Swing,
     UsageCost,
     UsagePlan,
@@ -366,12 +367,21 @@ def usage_plan(
 
 
 def priced_option(
-    priced: PricedPlan, horizon_months: int, measured_quality: float | None
+    priced: PricedPlan,
+    horizon_months: int,
+    measured_quality: float | None,
+    *,
+    with_sensitivity: bool = True,
 ) -> OptionUsage:
-    """The plan costed: bands, break-even range, the three inputs it is most sensitive to,
-    and the cost of one correct item when the option's quality was measured."""
+    """The plan costed: bands, break-even range, the three inputs it is most sensitive to
+    (left out without ``with_sensitivity``: the sweep is most of the work), and the cost of
+    one correct item when the option's quality was measured."""
     cost = usage_cost(priced.plan, horizon_months)
-    swings = sensitivity(priced.plan, horizon_months)
+    swings = (
+        sensitivity(priced.plan, horizon_months)
+        if with_sensitivity
+        else Sensitivity(measure="break_even_month", expected=None, swings=[])
+    )
     per_good: Estimate | None = None
     if measured_quality and cost.cost_per_item is not None:
         share = measured_quality / 100
