@@ -717,6 +717,7 @@ def _usage_number(
     shown = label or figure.label
     column.number_input(
         shown,
+        value=None,  # clearable: empty is None, not 0
         min_value=0 if integer else 0.0,
         max_value=(100.0 if figure.percent else (int(MAX_NUMBER) if integer else MAX_NUMBER)),
         step=int(figure.step) if integer else float(figure.step),
@@ -983,6 +984,7 @@ def _quality(slot: int, option: dict[str, Any]) -> None:
     _seed(key, option.get("measured_quality"))
     st.number_input(
         "Measured quality (0–100)",
+        value=None,  # clearable: empty is None, not 0
         min_value=0.0,
         max_value=100.0,
         step=1.0,
@@ -1203,6 +1205,7 @@ def _price_per_item(slot: int, option: dict[str, Any]) -> None:
         _seed(key, (option.get("costs") or {}).get(field))
         column.number_input(
             label,
+            value=None,  # clearable: empty is None, not 0
             min_value=0.0,
             step=0.01 if field == "price_per_item" else 100.0,
             format="%g",
@@ -1228,6 +1231,7 @@ def _exchange_rate(catalogue: PriceCatalogue) -> None:
     left, right = st.columns([1, 3])
     left.number_input(
         f"Exchange rate: {plain(mine)} per 1 {theirs}",
+        value=None,  # clearable: empty is None, not 0
         min_value=0.0,
         step=0.01,
         format="%g",
