@@ -83,7 +83,8 @@ def _summary(found: Costs, option_id: str) -> CostSummary:
 
 
 def _markdown(app: AppTest) -> list[str]:
-    return [shown(m.value) for m in app.markdown]
+    """Every line of Markdown on the page (the computed figures are one block of lines)."""
+    return [line.rstrip() for m in app.markdown for line in shown(m.value).split("\n")]
 
 
 def _texts(elements: Any) -> list[str]:
@@ -329,5 +330,40 @@ def test_switching_back_to_a_price_per_item_keeps_the_price(app: AppTest) -> Non
     assert _option(app, HOSTED)["measured_quality"] == 92.0
     usage = _summary(_computed(app), "hosted_prompted").usage
     assert usage is not None and usage.cost_per_good_item is not None
-    said = f"**Cost per correct item:** EUR {usage.cost_per_good_item.expected:.3g}"
+    said = f"**Cost per correct item:** EUR {usage.cost_per_good_item.expected:#.3g}"
     assert said in _markdown(app)
+
+
+def test_a_price_tier_with_batch_traffic_and_fine_tuning(app: AppTest) -> None:
+    _open(app, exchange_rates={"USD": 0.9})
+    _to_usage(app, HOSTED)
+    _set(app, HOSTED, "input_tokens", 800)
+    _set(app, HOSTED, "output", 40)
+    app.radio(key=keys.option_usage(HOSTED, "runs_on")).set_value("tier").run()
+    _choose(app, HOSTED, "tier", "mid")
+    _set(app, HOSTED, "batch", 50.0)
+    tier = CATALOGUE.tier("mid")
+    placeholder = app.number_input(key=keys.option_usage(HOSTED, "ov_input")).proto.placeholder
+    assert placeholder.startswith(f"catalogue: {tier.input_per_million.expected:,.4g} (")
+    app.checkbox(key=keys.option_usage(HOSTED, "fine_tune")).check().run()
+    assert "the GPU class it is trained on (fine-tuning)" in " ".join(_texts(app.info))
+    _set(app, HOSTED, "ft_tokens", 1_000_000)
+    _set(app, HOSTED, "ft_tps", 2000)
+    _choose(app, HOSTED, "ft_gpu", "a100")
+    assert _option(app, HOSTED)["costs"]["usage"] == {
+        "input_tokens": 800.0,
+        "output_tokens": 40.0,
+        "tier": "mid",
+        "batch_share": 0.5,
+        "fine_tune": {"training_tokens": 1e6, "tokens_per_second_per_gpu": 2000.0, "gpu": "a100"},
+    }
+    usage = _summary(_computed(app), "hosted_prompted").usage
+    assert usage is not None
+    lines = _markdown(app)
+    assert f"**Runs on:** {usage.model}" in lines
+    one_time = usage.cost.one_time
+    assert one_time.expected > 24000  # integration and evaluation, and the training run
+    assert (
+        f"**One-time cost:** EUR {_money(one_time.expected)} "
+        f"({_money(one_time.low)}–{_money(one_time.high)})"
+    ) in lines

@@ -878,7 +878,7 @@ def _usage_form(
         for g in catalogue.gpu_classes
     }
     if runs_on == "self_hosted":
-        cols = st.columns([3, 3, 2])
+        cols = st.columns([3, 3, 2, 2])
         sizes = {s.id: f"{s.title} ({s.params})" for s in catalogue.self_hosted_sizes}
         _choice(cols[0], slot, form, "size", "Model size", sizes)
         _choice(cols[1], slot, form, "gpu", "GPU class", gpus)
@@ -893,7 +893,7 @@ def _usage_form(
             args=(slot, "pricing", "pricing"),
         )
     else:
-        cols = st.columns([6, 2])
+        cols = st.columns([5, 2, 2])
         if runs_on == "tier":
             _choice(cols[0], slot, form, "tier", "Price tier", _tier_choices(catalogue))
         else:
@@ -906,7 +906,7 @@ def _usage_form(
             placeholder="0",
             help="Share of the traffic sent through a batch interface (cheaper, slower).",
         )
-    _quality(slot, option)
+    _quality(cols[-1], slot, option)
     with st.expander("Low and high ends (optional)"):
         st.caption(
             "Leave them empty when the figure is known; the cost bands and the break-even "
@@ -979,10 +979,10 @@ def _usage_form(
             )
 
 
-def _quality(slot: int, option: dict[str, Any]) -> None:
+def _quality(column: Any, slot: int, option: dict[str, Any]) -> None:
     key = keys.option_quality(slot)
     _seed(key, option.get("measured_quality"))
-    st.number_input(
+    column.number_input(
         "Measured quality (0–100)",
         value=None,  # clearable: empty is None, not 0
         min_value=0.0,
@@ -1003,7 +1003,7 @@ def _amount(value: float) -> str:
         return f"{value:,.0f}"
     if abs(value) >= 1:
         return f"{value:,.2f}"
-    return f"{value:.3g}"
+    return f"{value:#.3g}"  # 0.430, not 0.43: the ends of a band line up
 
 
 def _band(band: Estimate, currency: str) -> str:
@@ -1119,8 +1119,7 @@ def _computed_figures(
             "Computed from the figures saved above, the labour rows and the price catalogue; "
             "bands span the low-cost, expected, high-cost and low-volume cases."
         )
-        for line in lines:
-            st.markdown(line)
+        st.markdown("  \n".join(lines))
     saved = (option.get("costs") or {}).get("usage") or {}
     if computed.prices is not None:
         used = _entries_used(saved)
@@ -1159,7 +1158,7 @@ def _pricing(
             key = keys.option_pricing(slot)
             _seed(key, form.get("mode", "usage"))
             st.radio(
-                f"How is {plain(option['title'])} priced?",
+                "How it is priced",
                 list(PRICING_MODES),
                 format_func=PRICING_MODES.__getitem__,
                 key=key,
@@ -1213,8 +1212,7 @@ def _price_per_item(slot: int, option: dict[str, Any]) -> None:
             on_change=_on_cost,
             args=(slot, field),
         )
-    with cols[2]:
-        _quality(slot, option)
+    _quality(cols[2], slot, option)
 
 
 def _exchange_rate(catalogue: PriceCatalogue) -> None:
