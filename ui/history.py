@@ -13,6 +13,7 @@ from scoring import Verdict, usable_answers
 from scoring.history import answer_changes
 from ui import auth, state
 from ui.common import callback, flash, plain, run_page
+from ui.prices import active_catalogue
 
 #: How each kind of change reads in the history table.
 CHANGES = {
@@ -33,7 +34,9 @@ def report_sha256(item: Assessment) -> str:
 
     rubric = state.store().version(item.policy_pk).rubric()
     answers, _ = usable_answers(rubric, item.title, item.answers, item.notes, item.extra)
-    return hashlib.sha256(render_json(build_report(rubric, answers)).encode()).hexdigest()
+    # Priced from the catalogue the Report page uses, so the hash is of the report read.
+    report = build_report(rubric, answers, catalogue=active_catalogue())
+    return hashlib.sha256(render_json(report).encode()).hexdigest()
 
 
 def _verdict(verdict: str | None, score: float | None) -> str:

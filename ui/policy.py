@@ -1,17 +1,28 @@
 """Policy: edit a draft with a live preview, dry-run it on every saved assessment, publish
-it as an immutable version (admins), and choose the version new assessments use."""
+it as an immutable version (admins), choose the version new assessments use, and choose
+the price catalogue options are priced from (the shipped one, or a company file over it)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from advisor.storage import PolicyVersion, RescoreChange
+from advisor.storage import CompanyPriceFile, PolicyVersion, RescoreChange
 from scoring import AdvisorError, Rubric, Verdict, parse_rubric
 from scoring.calibration import Calibration, ReferenceCase, calibrate, load_cases
+from scoring.catalogue import (
+    KIND_NOUNS,
+    DatedEntry,
+    PriceCatalogue,
+    future_entries,
+    merge_catalogues,
+    parse_catalogue,
+    stale_entries,
+)
 from scoring.policy import (
     PolicyEdits,
     apply_edits,
@@ -20,7 +31,7 @@ from scoring.policy import (
     section_changes,
 )
 from scoring.rubrics import default_rubric_path, reference_dir, rubric_dir
-from ui import auth, keys, state
+from ui import auth, keys, prices, state
 from ui.common import callback, flash, plain, quantity, run_page, show_problems, verdict_badge
 from ui.keys import DRAFT, DRY_RUN, POLICY_EDITS
 from ui.wording import ADAPT_LABEL, RECOMMEND_LABEL, problem_sentence, refused_heading
@@ -613,6 +624,194 @@ def render() -> None:
     st.divider()
     st.header("Published versions")
     _versions(active)
+    st.divider()
+    _price_catalogue(active)
+
+
+# --- the price catalogue ----------------------------------------------------------------------
+
+#: The company price file's uploader. No session key besides: a file is taken once, by the
+#: uploader's change callback, and a broken one's problems are shown while it stays there.
+PRICES_UPLOAD = "pol_prices_upload"
+
+
+def _today() -> date:
+    """The day ages are counted to: the reports' date (SOURCE_DATE_EPOCH when set), so this
+    page flags the same entries a report made today does."""
+    from advisor.reports.model import report_date
+
+    return report_date()
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _entry_title(entry: DatedEntry) -> str:
+    model = getattr(entry, "model", None)
+    if model is not None:
+        return f"{getattr(entry, 'provider', '')} {model}".strip()
+    return str(getattr(entry, "title", "Share of paid GPU hours doing useful work"))
+
+
+@callback
+def _use_shipped_prices() -> None:
+    auth.require_admin("Going back to the shipped price catalogue")
+    state.store().clear_company_prices()
+    flash("Options are priced from the shipped price catalogue only.")
+
+
+def _company_catalogue(name: str, data: bytes) -> PriceCatalogue:
+    """The uploaded company catalogue, checked as every page will use it: read, and laid
+    over the shipped one (so a currency that differs is refused now, not found later)."""
+    company = parse_catalogue(data, name)
+    merge_catalogues(prices.shipped_catalogue(), company)
+    return company
+
+
+@callback
+def _on_prices_upload() -> None:
+    """Keep a newly uploaded company catalogue that reads; one with any problem is not
+    stored (the page shows its problems while it stays in the uploader)."""
+    upload = st.session_state.get(PRICES_UPLOAD)
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        company = _company_catalogue(upload.name, data)
+    except AdvisorError:
+        return
+    auth.require_admin("Setting the company's prices")
+    # parse_catalogue read the bytes as UTF-8 (a byte-order mark allowed): the same text.
+    state.store().set_company_prices(upload.name, data.decode("utf-8-sig"), auth.author())
+    entries = quantity(len(list(company.dated_entries())), "entry", "entries")
+    flash(f"Company prices set from {upload.name} ({entries}); options are priced from them now.")
+
+
+def _upload_problems(name: str, data: bytes, company: CompanyPriceFile | None) -> None:
+    """The problems of the file in the uploader, when it does not read."""
+    try:
+        _company_catalogue(name, data)
+    except AdvisorError as exc:
+        kept = (
+            f"the company prices from {company.file} are still used"
+            if company is not None
+            else "options are still priced from the shipped catalogue"
+        )
+        show_problems(refused_heading(name, kept), exc.problems)
+
+
+def _catalogue_summary(catalogue: PriceCatalogue, max_age_days: int, limit_from: str) -> None:
+    entries = list(catalogue.dated_entries())
+    oldest = min((entry.checked for _, _, entry in entries), default=None)
+    files = " + ".join(_file_name(f) for f in catalogue.files) or catalogue.id
+    st.markdown(
+        f"**{plain(catalogue.title)}** ({plain(catalogue.currency)}) · from {plain(files)} · "
+        f"{quantity(len(entries), 'entry', 'entries')}"
+        + (f" · oldest checked {oldest.isoformat()}" if oldest else "")
+    )
+    today = _today()
+    for entry in future_entries(catalogue, today):
+        st.warning(
+            plain(
+                f"{KIND_NOUNS[entry.kind].capitalize()} {entry.id} is dated "
+                f"{entry.checked.isoformat()}, after today ({today.isoformat()}); is the date a "
+                "typo? It is never flagged as stale."
+            )
+        )
+    stale = stale_entries(catalogue, today, max_age_days)
+    if not stale:
+        st.success(
+            plain(
+                f"Every entry was checked within {max_age_days} days of {today.isoformat()} "
+                f"(the limit of {limit_from})."
+            ),
+            icon=":material/event_available:",
+        )
+        return
+    by_key = {(kind, entry_id): entry for kind, entry_id, entry in entries}
+    st.warning(
+        plain(
+            f"{quantity(len(stale), 'entry was', 'entries were')} checked more than "
+            f"{max_age_days} days before {today.isoformat()} (the limit of {limit_from}): "
+            "re-check them against their sources before a budget rests on them. Reports "
+            "flag the ones an assessment uses."
+        ),
+        icon=":material/history:",
+    )
+    st.dataframe(
+        [
+            {
+                "Flag": f"older than {max_age_days} days",
+                "Kind": KIND_NOUNS[item.kind],
+                "Id": item.id,
+                "What": _entry_title(by_key[(item.kind, item.id)]),
+                "Checked": item.checked.isoformat(),
+                "Age (days)": item.age_days,
+                "From": _file_name(catalogue.file_of(item.kind, item.id)),
+                "Source": by_key[(item.kind, item.id)].source,
+            }
+            for item in stale
+        ],
+        hide_index=True,
+    )
+
+
+def _price_catalogue(active: PolicyVersion) -> None:
+    """The catalogue options are priced from, its stale entries, and the company file."""
+    st.header("Price catalogue")
+    st.caption(
+        "Options that give their usage (volume, tokens, a hosted offering or a self-hosted "
+        "setup) are priced from this catalogue. A company file holds only the entries it "
+        "negotiated or adds: an entry with a shipped id replaces it, a new id is added. "
+        "Nothing is fetched: a figure is as current as its checked date."
+    )
+    summary = st.container()
+    admin = auth.is_admin()
+    company = prices.company_file()
+    upload_col, actions_col = st.columns([3, 2])
+    with upload_col:
+        upload = st.file_uploader(
+            "Upload the company's prices (YAML or JSON)",
+            type=None,  # checked here, so the error names the file just uploaded
+            key=PRICES_UPLOAD,
+            on_change=_on_prices_upload,
+            disabled=not admin,
+            help="Validated like the shipped catalogue (every entry with its source and "
+            "checked date, the same currency). A file with any problem is not stored."
+            + ("" if admin else " Setting the company's prices needs the admin role."),
+        )
+    with actions_col:
+        if company is not None:
+            st.download_button(
+                f"Download the company file ({plain(company.file)})",
+                data=company.text,
+                file_name=company.file,
+                mime="application/json"
+                if company.file.lower().endswith(".json")
+                else "application/x-yaml",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        st.button(
+            "Use the shipped catalogue only",
+            key="pol_prices_shipped",
+            on_click=_use_shipped_prices,
+            disabled=company is None or not admin,
+            help=None if admin else "Changing the company's prices needs the admin role.",
+        )
+    if upload is not None:
+        _upload_problems(upload.name, upload.getvalue(), company)
+    with summary:
+        if company is not None:
+            st.markdown(
+                f"Company file **{plain(company.file)}**, set by {plain(company.set_by)} on "
+                f"{company.set_at:%Y-%m-%d}, laid over the shipped catalogue."
+            )
+        else:
+            st.markdown("The shipped catalogue, with no company file.")
+        limits = active.rubric().prices
+        _catalogue_summary(prices.active_catalogue(), limits.max_age_days, f"policy {active.label}")
 
 
 def _sha(rubric: Rubric) -> str:

@@ -6,6 +6,7 @@ document the exports lay out; this page only chooses Streamlit elements for its 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -31,7 +32,8 @@ from advisor.reports.document import build_document
 from advisor.reports.model import DecisionEntry, Report, RevisionEntry, build_report
 from advisor.reports.render import chart_key, chart_spec
 from scoring import Answers, Problem
-from ui import state
+from scoring.catalogue import PriceCatalogue
+from ui import prices, state
 from ui.common import page_script, plain, quantity, run_page, verdict_badge
 
 _FORMATS = (
@@ -105,11 +107,22 @@ def _downloads(report: Report) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _report(_rubric: Any, answers_json: str, policy_sha: str) -> Report:
-    """The report for these answers under this policy (the rubric itself is identified by its
-    SHA-256, so it is not hashed on every rerun)."""
-    del policy_sha
-    return build_report(_rubric, Answers.model_validate_json(answers_json))
+def _report(
+    _rubric: Any, answers_json: str, policy_sha: str, _catalogue: PriceCatalogue, prices_sha: str
+) -> Report:
+    """The report for these answers under this policy, priced from this catalogue (the
+    rubric and the catalogue are identified by SHA-256s, so neither is hashed on every
+    rerun; the catalogue's is the company file's, name and text, or "" for none)."""
+    del policy_sha, prices_sha
+    return build_report(_rubric, Answers.model_validate_json(answers_json), catalogue=_catalogue)
+
+
+def _prices_sha() -> str:
+    """What tells the active price catalogues apart: the company file's name and text."""
+    company = prices.company_file()
+    if company is None:
+        return ""
+    return hashlib.sha256(f"{company.file}\0{company.text}".encode()).hexdigest()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -329,7 +342,15 @@ def render() -> None:
         st.page_link(page_script("assess"), label="Go to the questionnaire →")
         return
     version = state.policy_version()
-    report = _recorded(_report(rubric, usable.model_dump_json(), version.sha256))
+    report = _recorded(
+        _report(
+            rubric,
+            usable.model_dump_json(),
+            version.sha256,
+            prices.active_catalogue(),
+            _prices_sha(),
+        )
+    )
     doc = build_document(report, published_on=version.created_at, published_by=version.author)
     _lay_out(doc, report, set_aside)
     # Last: every import the page needs (altair among them) has finished by now.
