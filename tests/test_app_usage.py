@@ -139,6 +139,7 @@ def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest)
         for w in warnings
     )
     assert not any(m.startswith("**Monthly cost:**") for m in _markdown(app))
+    assert "Saved, but not priced: see the warning above this option." in _texts(app.caption)
 
     app.number_input(key=keys.exchange_rate("USD")).set_value(0.86).run()
     assert app.session_state[keys.EXTRA]["exchange_rates"] == {"USD": 0.86}

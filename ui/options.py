@@ -829,8 +829,8 @@ def _catalogue_figures(form: dict[str, Any], catalogue: PriceCatalogue) -> dict[
 
 def _volume_hint(summary: CostSummary | None) -> str:
     if summary is not None and summary.items_per_month:
-        return f"Empty: the volume answer ({summary.items_per_month:,.0f} a month)"
-    return "Empty: the volume answer (not given yet)"
+        return f"volume answer: {summary.items_per_month:,.0f}"
+    return "volume answer"
 
 
 def _usage_form(
@@ -1009,9 +1009,10 @@ def _amount(value: float) -> str:
 def _band(band: Estimate, currency: str) -> str:
     """``EUR 10,325 (10,289–10,436)``: the expected figure and, when it differs, the band."""
     said = f"{currency} {_amount(band.expected)}"
-    if band.low == band.high:
+    low, high = _amount(band.low), _amount(band.high)
+    if low == high == _amount(band.expected):  # a band too narrow to show
         return said
-    return f"{said} ({_amount(band.low)}–{_amount(band.high)})"
+    return f"{said} ({low}–{high})"
 
 
 def break_even_words(usage: OptionUsage) -> str:
@@ -1116,8 +1117,10 @@ def _computed_figures(
         lines.append(f"**Most sensitive to:** {sensitive}")
     with st.container(border=True):
         st.caption(
-            "Computed from the figures saved above, the labour rows and the price catalogue; "
-            "bands span the low-cost, expected, high-cost and low-volume cases."
+            "Computed from the figures saved above, the labour rows and the price catalogue. "
+            "Monthly cost and cost per item are all-in: model usage, hosting, maintenance, "
+            "review and the hours the model does not free. Bands span the low-cost, expected, "
+            "high-cost and low-volume cases."
         )
         st.markdown("  \n".join(lines))
     saved = (option.get("costs") or {}).get("usage") or {}
@@ -1186,6 +1189,8 @@ def _pricing(
                 )
             if (found.errors or found.missing) and saved:
                 st.caption("The figures below are from the last usage that could be saved.")
+            if saved and (summary is None or summary.usage is None):
+                st.caption("Saved, but not priced: see the warning above this option.")
             if computed is not None:
                 _computed_figures(option, summary, computed, catalogue)
 
