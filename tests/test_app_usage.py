@@ -368,3 +368,55 @@ def test_a_price_tier_with_batch_traffic_and_fine_tuning(app: AppTest) -> None:
         f"**One-time cost:** EUR {_money(one_time.expected)} "
         f"({_money(one_time.low)}–{_money(one_time.high)})"
     ) in lines
+
+
+CLAIMS = ROOT / "examples" / "claims_intake_costs.yaml"
+
+
+def test_editing_one_field_keeps_what_the_form_does_not_show(app: AppTest) -> None:
+    """An answers file's usage block: the page shows it, and a change to one figure keeps
+    the rest (the backlog, the batch share, the ranges of the other figures)."""
+    data = yaml.safe_load(CLAIMS.read_text())
+    tuned = data["options"][SELF_HOSTED]["costs"]["usage"]
+    tuned["self_hosted"].update({"always_on": False, "min_replicas": 0})
+    tuned["fine_tune"]["gpus"] = 2
+    tuned["overrides"] = {"utilisation": {"low": 0.4, "expected": 0.6, "high": 0.7}}
+    app.file_uploader(key=keys.ANSWERS_UPLOAD).set_value(
+        ("claims.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
+    ).run()
+    app.switch_page("ui/options.py").run()
+    assert not app.exception
+    saved = data["options"][HOSTED]["costs"]
+    assert app.number_input(key=keys.option_usage(HOSTED, "backlog")).value == 40000
+    assert app.number_input(key=keys.option_usage(HOSTED, "input_pages_high")).value == 15
+    assert app.number_input(key=keys.option_usage(HOSTED, "batch")).value == 50
+    assert app.number_input(key=keys.option_quality(HOSTED)).value == 95
+    _set(app, HOSTED, "items", 10000)
+    usage = _option(app, HOSTED)["costs"]["usage"]
+    assert usage["items_per_month"] == {"low": 6000, "expected": 10000, "high": 12000}
+    assert {k: v for k, v in usage.items() if k != "items_per_month"} == {
+        k: v for k, v in saved["usage"].items() if k != "items_per_month"
+    }
+    _set(app, SELF_HOSTED, "output", 450)  # the form shows none of what is kept below
+    kept = _option(app, SELF_HOSTED)["costs"]["usage"]
+    assert kept["output_tokens"] == {"low": 300, "expected": 450, "high": 900}
+    assert kept["self_hosted"]["always_on"] is False and kept["self_hosted"]["min_replicas"] == 0
+    assert kept["fine_tune"]["gpus"] == 2
+    assert kept["overrides"] == tuned["overrides"]
+    found = _summary(_computed(app), "hosted_api").usage
+    assert found is not None
+    assert f"**Monthly cost:** EUR {_money(found.cost.monthly.expected)} " in " ".join(
+        _markdown(app)
+    )
+
+    # A one-time figure typed outside the range the file gave: the figure wins, the range
+    # goes (said once), and the options stay readable.
+    app.number_input(key=keys.option_cost(HOSTED, "integration")).set_value(50000.0).run()
+    assert not app.exception
+    ranges = _option(app, HOSTED)["costs"]["ranges"]
+    assert "integration" not in ranges and "review_hours_per_week" in ranges
+    assert (
+        "Hosted model via API, prompted: Integration (one-time) 50,000 is outside its "
+        "low–high range (24,000–42,000); the range was removed."
+    ) in _texts(app.warning)
+    _computed(app)  # no problems reading the options

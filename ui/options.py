@@ -34,7 +34,7 @@ from scoring.options import costs as cost_model
 from scoring.pricing import INPUT_NAMES, OptionUsage
 from scoring.usage import Estimate
 from ui import keys, prices, state
-from ui.common import callback, page_script, plain, run_page
+from ui.common import callback, flash, page_script, plain, run_page
 from ui.widgets import AnswerSlot, answer_widget, heading
 from ui.wording import problem_sentence
 
@@ -121,6 +121,22 @@ def _on_cost(slot: int, field: str) -> None:
         costs.pop(field, None)
     else:
         costs[field] = float(value)
+    ranges = costs.get("ranges")
+    band = ranges.get(field) if isinstance(ranges, dict) else None
+    figure = costs.get(field, 0.0)
+    if isinstance(band, dict) and not band.get("low", 0) <= figure <= band.get("high", 0):
+        # The answers refuse a range that does not hold its figure, and with it every
+        # option: the typed figure wins, its range (from an answers file) goes, said aloud.
+        assert isinstance(ranges, dict)
+        del ranges[field]
+        if not ranges:
+            del costs["ranges"]
+        label = dict(COST_FIELDS).get(field, field)
+        flash(
+            f"{option['title']}: {label} {figure:,g} is outside its low–high range "
+            f"({band.get('low', 0):,g}–{band.get('high', 0):,g}); the range was removed.",
+            "warning",
+        )
     state.set_extra("options", _options())
 
 
@@ -357,6 +373,7 @@ class Figure:
 
 
 ITEMS = Figure("items", "Items a month", integer=True, ranged=True, step=1000)
+BACKLOG = Figure("backlog", "Backlog (items, once)", integer=True, ranged=True, step=1000)
 INPUT = Figure("input", "Input size per call", ranged=True, above_zero=True, step=100)
 OUTPUT = Figure("output", "Output tokens per call", integer=True, ranged=True, step=10)
 CALLS = Figure("calls", "Calls per item", ranged=True, step=0.1)
@@ -372,7 +389,7 @@ OV_GPU = Figure("ov_gpu_hourly", "GPU hourly price", step=0.1)
 OV_TPS = Figure("ov_tps", "Throughput (tokens/s per GPU)", above_zero=True, step=100)
 OV_UTIL = Figure("ov_util", "Utilisation (%)", percent=True, above_zero=True, step=5)
 #: The figures a low and a high end may be given for, in the order the range box lists them.
-RANGED = (ITEMS, INPUT, OUTPUT, CALLS)
+RANGED = (ITEMS, BACKLOG, INPUT, OUTPUT, CALLS)
 FINE_TUNE_RANGED = (FT_TOKENS, FT_TPS)
 
 
@@ -419,6 +436,7 @@ def _form_from(option: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(usage, dict):
         return form
     _put(form, ITEMS.name, usage.get("items_per_month"))
+    _put(form, BACKLOG.name, usage.get("backlog_items"))
     for unit in INPUT_UNITS:
         if usage.get(f"input_{unit}") is not None:
             form["input_unit"] = unit
@@ -521,6 +539,9 @@ def _usage_from_form(form: dict[str, Any]) -> UsageCheck:
     items = _figure(form, ITEMS, errors)
     if items is not None:
         usage["items_per_month"] = items
+    backlog = _figure(form, BACKLOG, errors)
+    if backlog:  # none is the default
+        usage["backlog_items"] = backlog
     size = _figure(form, INPUT, errors)
     unit = form.get("input_unit", "tokens")
     if size is not None:
@@ -610,6 +631,7 @@ def _check_usage(option: dict[str, Any], form: dict[str, Any]) -> UsageCheck:
     found = _usage_from_form(form)
     if found.usage is None:
         return found
+    found.usage = _with_kept(found.usage, (option.get("costs") or {}).get("usage"))
     costs = {
         k: v for k, v in (option.get("costs") or {}).items() if k not in ("usage", "price_per_item")
     }
@@ -622,6 +644,32 @@ def _check_usage(option: dict[str, Any], form: dict[str, Any]) -> UsageCheck:
         ]
         found.usage = None
     return found
+
+
+def _with_kept(usage: dict[str, Any], saved: Any) -> dict[str, Any]:
+    """``usage`` with the parts of the saved block the form does not show (from an answers
+    file: always-on replicas, GPUs for training, a batch discount, an override's range), so
+    editing one field never drops them."""
+    if not isinstance(saved, dict):
+        return usage
+    hosted, before = usage.get("self_hosted"), saved.get("self_hosted")
+    if isinstance(hosted, dict) and isinstance(before, dict):
+        hosted.update({k: before[k] for k in ("always_on", "min_replicas") if k in before})
+    tune, before = usage.get("fine_tune"), saved.get("fine_tune")
+    if isinstance(tune, dict) and isinstance(before, dict) and "gpus" in before:
+        tune["gpus"] = before["gpus"]
+    found = saved.get("overrides")
+    kept: dict[str, Any] = found if isinstance(found, dict) else {}
+    overrides = usage.get("overrides") or {}
+    if "self_hosted" not in usage and "batch_discount" in kept:
+        overrides["batch_discount"] = kept["batch_discount"]
+    for field, value in overrides.items():
+        old = kept.get(field)
+        if isinstance(old, dict) and old.get("expected") == value:
+            overrides[field] = old  # the form shows the expected figure of a saved range
+    if overrides:
+        usage["overrides"] = overrides
+    return usage
 
 
 def _keep_usage(option: dict[str, Any], form: dict[str, Any]) -> None:
@@ -878,7 +926,7 @@ def _usage_form(
         for g in catalogue.gpu_classes
     }
     if runs_on == "self_hosted":
-        cols = st.columns([3, 3, 2, 2])
+        cols = st.columns([3, 3, 2])
         sizes = {s.id: f"{s.title} ({s.params})" for s in catalogue.self_hosted_sizes}
         _choice(cols[0], slot, form, "size", "Model size", sizes)
         _choice(cols[1], slot, form, "gpu", "GPU class", gpus)
@@ -893,7 +941,7 @@ def _usage_form(
             args=(slot, "pricing", "pricing"),
         )
     else:
-        cols = st.columns([5, 2, 2])
+        cols = st.columns([6, 2])
         if runs_on == "tier":
             _choice(cols[0], slot, form, "tier", "Price tier", _tier_choices(catalogue))
         else:
@@ -906,7 +954,9 @@ def _usage_form(
             placeholder="0",
             help="Share of the traffic sent through a batch interface (cheaper, slower).",
         )
-    _quality(cols[-1], slot, option)
+    more = st.columns(3)
+    _usage_number(more[0], slot, form, BACKLOG, placeholder="none")
+    _quality(more[1], slot, option)
     with st.expander("Low and high ends (optional)"):
         st.caption(
             "Leave them empty when the figure is known; the cost bands and the break-even "
