@@ -701,7 +701,8 @@ def _upload_problems(name: str, data: bytes, company: CompanyPriceFile | None) -
         show_problems(refused_heading(name, kept), exc.problems)
 
 
-def _catalogue_summary(catalogue: PriceCatalogue, max_age_days: int, limit_from: str) -> None:
+def _catalogue_summary(catalogue: PriceCatalogue) -> None:
+    """What the catalogue is, where it comes from, how many entries and how old."""
     entries = list(catalogue.dated_entries())
     oldest = min((entry.checked for _, _, entry in entries), default=None)
     files = " + ".join(_file_name(f) for f in catalogue.files) or catalogue.id
@@ -710,15 +711,21 @@ def _catalogue_summary(catalogue: PriceCatalogue, max_age_days: int, limit_from:
         f"{quantity(len(entries), 'entry', 'entries')}"
         + (f" · oldest checked {oldest.isoformat()}" if oldest else "")
     )
-    today = _today()
-    for entry in future_entries(catalogue, today):
+    for entry in future_entries(catalogue, _today()):
+        noun = KIND_NOUNS[entry.kind]
         st.warning(
             plain(
-                f"{KIND_NOUNS[entry.kind].capitalize()} {entry.id} is dated "
-                f"{entry.checked.isoformat()}, after today ({today.isoformat()}); is the date a "
+                f"{noun[:1].upper()}{noun[1:]} {entry.id} is dated "
+                f"{entry.checked.isoformat()}, after today ({_today().isoformat()}); is the date a "
                 "typo? It is never flagged as stale."
             )
         )
+
+
+def _stale_list(catalogue: PriceCatalogue, max_age_days: int, limit_from: str) -> None:
+    """The entries older than the policy's limit, flagged, with where each comes from."""
+    today = _today()
+    entries = list(catalogue.dated_entries())
     stale = stale_entries(catalogue, today, max_age_days)
     if not stale:
         st.success(
@@ -766,9 +773,18 @@ def _price_catalogue(active: PolicyVersion) -> None:
         "negotiated or adds: an entry with a shipped id replaces it, a new id is added. "
         "Nothing is fetched: a figure is as current as its checked date."
     )
-    summary = st.container()
     admin = auth.is_admin()
+    # Read after any upload's change callback has run: what the page shows is what is used.
     company = prices.company_file()
+    catalogue = prices.active_catalogue()
+    if company is not None:
+        st.markdown(
+            f"Company file **{plain(company.file)}**, set by {plain(company.set_by)} on "
+            f"{company.set_at:%Y-%m-%d}, laid over the shipped catalogue."
+        )
+    else:
+        st.markdown("The shipped catalogue, with no company file.")
+    _catalogue_summary(catalogue)
     upload_col, actions_col = st.columns([3, 2])
     with upload_col:
         upload = st.file_uploader(
@@ -802,16 +818,8 @@ def _price_catalogue(active: PolicyVersion) -> None:
         )
     if upload is not None:
         _upload_problems(upload.name, upload.getvalue(), company)
-    with summary:
-        if company is not None:
-            st.markdown(
-                f"Company file **{plain(company.file)}**, set by {plain(company.set_by)} on "
-                f"{company.set_at:%Y-%m-%d}, laid over the shipped catalogue."
-            )
-        else:
-            st.markdown("The shipped catalogue, with no company file.")
-        limits = active.rubric().prices
-        _catalogue_summary(prices.active_catalogue(), limits.max_age_days, f"policy {active.label}")
+    limits = active.rubric().prices
+    _stale_list(catalogue, limits.max_age_days, f"policy {active.label}")
 
 
 def _sha(rubric: Rubric) -> str:
