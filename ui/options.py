@@ -94,6 +94,8 @@ def _on_baseline(slot: int) -> None:
         if options[slot]["baseline"]:
             options[slot].pop("answers", None)
             options[slot].pop("costs", None)
+            # Its usage form goes with its costs; unticked, it starts again from them.
+            st.session_state.get(keys.USAGE_DRAFTS, {}).pop(options[slot]["id"], None)
         else:
             options[slot].pop("baseline", None)
         state.set_extra("options", options)
