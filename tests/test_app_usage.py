@@ -92,7 +92,7 @@ def _texts(elements: Any) -> list[str]:
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    return f"{value:,.0f}"  # above 100: whole, as the report writes it
 
 
 def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest) -> None:
@@ -151,12 +151,12 @@ def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest)
     shown_lines = _markdown(app)
     assert "**Runs on:** OpenAI GPT-5 mini" in shown_lines
     assert (
-        f"**Monthly cost:** EUR {_money(monthly.expected)} "
+        f"**Monthly cost:** {_money(monthly.expected)} EUR "
         f"({_money(monthly.low)}–{_money(monthly.high)})"
     ) in shown_lines
     assert between.earliest is not None and between.latest is not None
     said = (
-        f"**Break-even:** in month {between.earliest}"
+        f"**Break-even:** month {between.earliest}"
         if between.earliest == between.latest
         else f"**Break-even:** between month {between.earliest} and month {between.latest}"
     )
@@ -177,7 +177,7 @@ def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest)
     assert reloaded.radio(key=keys.option_pricing(HOSTED)).value == "usage"
     assert reloaded.number_input(key=keys.option_usage(HOSTED, "input_tokens_high")).value == 1500
     assert reloaded.selectbox(key=keys.option_usage(HOSTED, "offering")).value == offering.id
-    assert f"**Monthly cost:** EUR {_money(monthly.expected)} " in " ".join(_markdown(reloaded))
+    assert f"**Monthly cost:** {_money(monthly.expected)} " in " ".join(_markdown(reloaded))
 
 
 def test_a_self_hosted_option_on_a_gpu_class_with_an_override(app: AppTest) -> None:
@@ -204,7 +204,7 @@ def test_a_self_hosted_option_on_a_gpu_class_with_an_override(app: AppTest) -> N
     assert before is not None and before.kind == "self_hosted"
     assert before.model.startswith("Small open-weight model") and before.model.endswith(", spot")
     assert f"**Runs on:** {before.model}" in lines
-    assert f"**Monthly cost:** EUR {_money(before.cost.monthly.expected)}" in " ".join(lines)
+    assert f"**Monthly cost:** {_money(before.cost.monthly.expected)}" in " ".join(lines)
 
     # The override's placeholder is the catalogue's figure; typing one replaces it.
     hourly = app.number_input(key=keys.option_usage(SELF_HOSTED, "ov_gpu_hourly"))
@@ -219,9 +219,7 @@ def test_a_self_hosted_option_on_a_gpu_class_with_an_override(app: AppTest) -> N
     after = _summary(_computed(app), "self_hosted_finetuned").usage
     # One replica runs around the clock at this volume: the GPU price moves the cost.
     assert after is not None and after.cost.monthly.expected < before.cost.monthly.expected
-    assert f"**Monthly cost:** EUR {_money(after.cost.monthly.expected)}" in " ".join(
-        _markdown(app)
-    )
+    assert f"**Monthly cost:** {_money(after.cost.monthly.expected)}" in " ".join(_markdown(app))
     Answers.model_validate({"title": "t", **app.session_state[keys.EXTRA]})
 
 
@@ -325,13 +323,15 @@ def test_switching_back_to_a_price_per_item_keeps_the_price(app: AppTest) -> Non
     costs_block = _option(app, HOSTED)["costs"]
     assert "usage" not in costs_block and costs_block["price_per_item"] == 0.004
     assert app.number_input(key=keys.option_cost(HOSTED, "price_per_item")).value == 0.004
+    # Point figures only (no usage, no ranges): the Report has them, no bands here.
+    assert not any(m.startswith("**Monthly cost:**") for m in _markdown(app))
     _to_usage(app, HOSTED)  # and the usage typed before comes back with it
     assert _option(app, HOSTED)["costs"]["usage"]["offering"] == "openai_gpt5_mini"
     app.number_input(key=keys.option_quality(HOSTED)).set_value(92.0).run()
     assert _option(app, HOSTED)["measured_quality"] == 92.0
     usage = _summary(_computed(app), "hosted_prompted").usage
     assert usage is not None and usage.cost_per_good_item is not None
-    said = f"**Cost per correct item:** EUR {usage.cost_per_good_item.expected:#.3g}"
+    said = f"**Cost per correct item:** {usage.cost_per_good_item.expected:.2g} EUR"
     assert said in _markdown(app)
 
 
@@ -365,7 +365,7 @@ def test_a_price_tier_with_batch_traffic_and_fine_tuning(app: AppTest) -> None:
     one_time = usage.cost.one_time
     assert one_time.expected > 24000  # integration and evaluation, and the training run
     assert (
-        f"**One-time cost:** EUR {_money(one_time.expected)} "
+        f"**One-time cost:** {_money(one_time.expected)} EUR "
         f"({_money(one_time.low)}–{_money(one_time.high)})"
     ) in lines
 
@@ -405,9 +405,7 @@ def test_editing_one_field_keeps_what_the_form_does_not_show(app: AppTest) -> No
     assert kept["overrides"] == tuned["overrides"]
     found = _summary(_computed(app), "hosted_api").usage
     assert found is not None
-    assert f"**Monthly cost:** EUR {_money(found.cost.monthly.expected)} " in " ".join(
-        _markdown(app)
-    )
+    assert f"**Monthly cost:** {_money(found.cost.monthly.expected)} " in " ".join(_markdown(app))
 
     # A one-time figure typed outside the range the file gave: the figure wins, the range
     # goes (said once), and the options stay readable.

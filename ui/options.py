@@ -3,6 +3,13 @@
 Questions the policy marks as option-specific are answered here once per option; every
 other question is answered once on the Assess page. Everything is saved as you type,
 like the answers.
+
+Each adoption option is priced from its usage and the price catalogue (the default for a
+new option) or from a price per item. The usage form is kept per option in the session as
+typed (``keys.USAGE_DRAFTS``); it is written into the option's ``costs.usage`` only once it
+can be priced and the answers model accepts it, so a half-filled or inconsistent form never
+makes the options unreadable. The figures under each option come from one call of
+``scoring.options.costs`` per run, on the answers as scoring reads them.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from advisor.reports.document import break_even_words
 from scoring import Answers, visible_questions
 from scoring.answers import CostInputs, labour_hours
 from scoring.catalogue import Estimate as CatalogueEstimate
@@ -349,13 +357,6 @@ RUNS_ON = {
 }
 INPUT_UNITS = {"tokens": "tokens", "chars": "characters", "pages": "pages"}
 GPU_PRICING = {"on_demand": "On demand", "spot": "Spot", "reserved_1y": "Reserved 1 year"}
-#: The scenarios of scoring.usage.SCENARIOS as a person says them.
-SCENARIO_WORDS = {
-    "low-cost": "the low-cost case",
-    "expected": "the expected case",
-    "high-cost": "the high-cost case",
-    "low-volume": "the low-volume case",
-}
 
 
 @dataclass(frozen=True)
@@ -409,17 +410,16 @@ def _percent(share: Any) -> Any:
     return round(share * 100, 6) if isinstance(share, int | float) else share
 
 
-def _put(form: dict[str, Any], name: str, value: Any, *, percent: bool = False) -> None:
+def _put(form: dict[str, Any], name: str, value: Any) -> None:
     """A saved figure (a number, or low / expected / high) into the form's fields."""
-    convert = _percent if percent else (lambda v: v)
     if isinstance(value, dict):
-        form[name] = convert(value.get("expected"))
+        form[name] = value.get("expected")
         if value.get("low") != value.get("expected"):
-            form[f"{name}_low"] = convert(value.get("low"))
+            form[f"{name}_low"] = value.get("low")
         if value.get("high") != value.get("expected"):
-            form[f"{name}_high"] = convert(value.get("high"))
+            form[f"{name}_high"] = value.get("high")
     elif value is not None:
-        form[name] = convert(value)
+        form[name] = value
 
 
 def _form_from(option: dict[str, Any]) -> dict[str, Any]:
@@ -1051,38 +1051,31 @@ def _quality(column: Any, slot: int, option: dict[str, Any]) -> None:
 
 
 def _amount(value: float) -> str:
+    """Money without its currency, written as the report writes it (whole above 100, cents
+    above 1, else two significant digits), so the page and the report agree."""
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    if abs(value) >= 1:
+    if abs(value) >= 1 or value == 0:
         return f"{value:,.2f}"
-    return f"{value:#.3g}"  # 0.430, not 0.43: the ends of a band line up
+    return f"{value:.2g}"
 
 
 def _band(band: Estimate, currency: str) -> str:
-    """``EUR 10,325 (10,289–10,436)``: the expected figure and, when it differs, the band."""
-    said = f"{currency} {_amount(band.expected)}"
+    """``10,325 EUR (10,289–10,436)``: the expected figure and, when it differs, the band."""
+    said = f"{_amount(band.expected)} {currency}"
     low, high = _amount(band.low), _amount(band.high)
     if low == high == _amount(band.expected):  # a band too narrow to show
         return said
     return f"{said} ({low}–{high})"
 
 
-def break_even_words(usage: OptionUsage) -> str:
-    """The break-even range in words: "between month 2 and month 4 (month 3 expected); never
-    within 36 months in the low-volume case"."""
+def _break_even(usage: OptionUsage) -> str:
+    """The break-even range in the report's words, with the expected case's month when the
+    range spans several."""
     found = usage.cost.break_even
-    horizon = usage.cost.horizon_months
-    never = [SCENARIO_WORDS.get(s, s) for s in found.never_in]
-    if found.earliest is None or found.latest is None:
-        return f"never within {horizon} months, in any case"
-    if found.earliest == found.latest:
-        said = f"in month {found.earliest}"
-    else:
-        said = f"between month {found.earliest} and month {found.latest}"
-        if found.expected is not None:
-            said += f" (month {found.expected} expected)"
-    if never:
-        said += f"; never within {horizon} months in {' or '.join(never)}"
+    said = break_even_words(found, usage.cost.horizon_months)
+    if found.expected is not None and found.earliest != found.latest:
+        said += f"; month {found.expected} in the expected case"
     return said
 
 
@@ -1101,8 +1094,8 @@ def _sensitive_words(usage: OptionUsage, currency: str) -> str | None:
             f"{end(swing.at_high)} at its high end)"
         )
     return (
-        f"{name} (net at the horizon {currency} {_amount(swing.at_low or 0)} at its low end, "
-        f"{currency} {_amount(swing.at_high or 0)} at its high end)"
+        f"{name} (net at the horizon {_amount(swing.at_low or 0)} {currency} at its low end, "
+        f"{_amount(swing.at_high or 0)} {currency} at its high end)"
     )
 
 
@@ -1150,12 +1143,13 @@ def _computed_figures(
 ) -> None:
     """What the saved usage gives, computed by scoring.options.costs on the current answers."""
     usage = summary.usage if summary is not None else None
-    if usage is None or usage.kind == "fixed":
+    if usage is None:
         return
     cur = computed.currency
     cost = usage.cost
-    lines = [
-        f"**Runs on:** {plain(usage.model)}",
+    # A price per item with ranges (from an answers file) runs on no catalogue model.
+    lines = [] if usage.kind == "fixed" else [f"**Runs on:** {plain(usage.model)}"]
+    lines += [
         f"**Monthly cost:** {_band(cost.monthly, cur)}",
         f"**One-time cost:** {_band(cost.one_time, cur)}",
     ]
@@ -1163,7 +1157,7 @@ def _computed_figures(
         lines.append(f"**Cost per item:** {_band(cost.cost_per_item, cur)}")
     if usage.cost_per_good_item is not None:
         lines.append(f"**Cost per correct item:** {_band(usage.cost_per_good_item, cur)}")
-    lines.append(f"**Break-even:** {break_even_words(usage)}")
+    lines.append(f"**Break-even:** {_break_even(usage)}")
     sensitive = _sensitive_words(usage, cur)
     if sensitive:
         lines.append(f"**Most sensitive to:** {sensitive}")
@@ -1224,6 +1218,8 @@ def _pricing(
             summary = summaries.get(option["id"])
             if form.get("mode", "usage") == "price":
                 _price_per_item(slot, option)
+                if computed is not None:
+                    _computed_figures(option, summary, computed, catalogue)
                 continue
             _usage_form(slot, option, form, catalogue, summary)
             found = _check_usage(option, form)
