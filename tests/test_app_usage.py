@@ -161,6 +161,16 @@ def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest)
         else f"**Break-even:** between month {between.earliest} and month {between.latest}"
     )
     assert any(line.startswith(said) for line in shown_lines)
+    # At a tenth of the volume the saving (which scales with it) no longer pays back.
+    _set(app, HOSTED, "items_low", 2000)
+    usage = _summary(_computed(app), "hosted_prompted").usage
+    assert usage is not None and usage.cost.break_even.never_in == ["low-volume"]
+    assert any(
+        line.startswith("**Break-even:** ")
+        and "; never within 36 months in the low-volume case" in line
+        for line in _markdown(app)
+    )
+    _set(app, HOSTED, "items_low", None)
 
     # What is kept is an answers file's extra block, saved like every other answer.
     extra = app.session_state[keys.EXTRA]
