@@ -62,7 +62,8 @@ def test_every_page_shows_the_reports_score_for_an_options_assessment(app: AppTe
     assert any(c.startswith(f"Recommend · {score} · ") for c in _captions(app))
     app.switch_page("ui/policy.py").run()
     app.number_input(key=keys.threshold("recommend")).set_value(90.0).run()
-    _button(app, f"Publish as default v{DEFAULT.version.split('.')[0]}.0.1").click().run()
+    major, minor, patch = DEFAULT.version.split(".")
+    _button(app, f"Publish as default v{major}.{minor}.{int(patch) + 1}").click().run()
     app.switch_page("ui/rescore.py").run()
     assert not app.exception
     assert _badge_scores(app) == [score, score]  # the verdict moves, the score does not

@@ -78,7 +78,7 @@ def test_three_favourable_answers_show_a_grey_provisional_range_and_what_to_answ
     assert PROVISIONAL_COLOUR in badge
     assert VERDICT_COLOURS[Verdict.RECOMMEND] not in badge
     assert "RECOMMEND" not in badge and "RECOMMEND" not in page
-    assert "Score 94.1 / 100 so far, not final · 3 of 38 questions answered" in badge
+    assert "Score 94.1 / 100 so far, not final · 3 of 39 questions answered" in badge
 
     # the prompts the exports ask to answer first, in the PM's words, numbered
     expected = build_report(DEFAULT, parse_answers(THREE_FAVOURABLE, DEFAULT)).answer_first
@@ -133,7 +133,7 @@ def test_the_assessments_list_shows_a_provisional_verdict_as_provisional(app: Ap
     assert not app.exception
     rows = [shown(c.value) for c in app.caption if "Three answers" not in c.value]
     row = next(r for r in rows if "questions answered" in r)
-    assert row.startswith("Provisional: between Avoid and Recommend · 94.1 · 3 of 38 questions")
+    assert row.startswith("Provisional: between Avoid and Recommend · 94.1 · 3 of 39 questions")
 
 
 def test_the_page_lays_out_the_report_document_in_its_order(app: AppTest) -> None:

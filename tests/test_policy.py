@@ -35,7 +35,8 @@ def test_edited_policy_round_trips_through_yaml_and_validate(
         min_answered_share=0.5,
     )
     edited = apply_edits(default_rubric, edits)
-    assert edited.version == "2.0.1"
+    major, minor, patch = default_rubric.version.split(".")
+    assert edited.version == f"{major}.{minor}.{int(patch) + 1}"
     assert edited.thresholds.recommend == 72
     assert edited.sections_by_id["expertise"].weight == 2.5
     assert not next(r for r in edited.hard_rules if r.id == "automated_high_stakes").enabled
@@ -44,7 +45,7 @@ def test_edited_policy_round_trips_through_yaml_and_validate(
     path = tmp_path / "edited.yaml"
     path.write_text(rubric_to_yaml(edited))
     assert main(["validate", str(path)]) == 0
-    assert "default v2.0.1" in capsys.readouterr().out
+    assert f"default v{edited.version}" in capsys.readouterr().out
     assert load_rubric(path) == edited
 
 

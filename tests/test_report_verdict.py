@@ -95,7 +95,7 @@ def test_a_provisional_markdown_leads_with_the_range_and_what_to_answer_first() 
     lines = render_markdown(report).splitlines()
     assert lines[0] == "# Three answers"
     assert lines[2] == "**Provisional: between Avoid and Recommend**  "
-    assert lines[4] == "Score 94.1 / 100 so far, not final · 3 of 38 questions answered"
+    assert lines[4] == "Score 94.1 / 100 so far, not final · 3 of 39 questions answered"
     assert lines[6] == "**Answer these first:**"
     assert lines[8:11] == [f"{i}. {p}" for i, p in enumerate(report.answer_first, 1)]
     assert report.answer_first == [item.prompt for item in report.resolve_first[:3]]

@@ -63,7 +63,8 @@ def test_page_1_of_the_pdf_is_the_memo(path: Path) -> None:
     report = _report(path)
     page1 = _pdf_pages(path)[0]
     assert page1.startswith(f"{report.title} {report.headline.text}")
-    assert "Decision owner: not named · Prepared by: not named" in page1
+    owner, author = report.owner or "not named", report.author or "not named"
+    assert f"Decision owner: {owner} · Prepared by: {author}" in page1
     assert f"Date: {report.generated}" in page1
     assert " ".join(report.decision.split()) in page1
     assert "The strongest reasons" in page1 and "Next steps" in page1

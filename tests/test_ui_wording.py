@@ -66,7 +66,7 @@ def test_a_multiple_choice_answer_and_an_option_answer_are_named_too() -> None:
             b"foo: 1\n",
             "In bad.yaml, line 1, at foo: unknown key 'foo'; expected one of: rubric, title, "
             "owner, author, answers, notes, options, costs, current_process, hourly_rate, "
-            "currency, horizon_months, labour.",
+            "currency, horizon_months, labour, exchange_rates.",
         ),
         (
             b"%PDF-1.4 \x00\x01",
