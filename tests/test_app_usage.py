@@ -219,7 +219,7 @@ def test_a_self_hosted_option_on_a_gpu_class_with_an_override(app: AppTest) -> N
     # The override's placeholder is the catalogue's figure; typing one replaces it.
     hourly = app.number_input(key=keys.option_usage(SELF_HOSTED, "ov_gpu_hourly"))
     spot = gpu.hourly_price.expected * (1 - gpu.spot_discount.expected)
-    assert hourly.proto.placeholder.startswith(f"catalogue: {spot:,.4g}")
+    assert hourly.proto.placeholder.startswith(f"catalogue: {spot:,.3g}")
     _set(app, SELF_HOSTED, "ov_gpu_hourly", 1.0)
     _set(app, SELF_HOSTED, "ov_util", 50.0)
     assert _option(app, SELF_HOSTED)["costs"]["usage"]["overrides"] == {
@@ -355,7 +355,7 @@ def test_a_price_tier_with_batch_traffic_and_fine_tuning(app: AppTest) -> None:
     _set(app, HOSTED, "batch", 50.0)
     tier = CATALOGUE.tier("mid")
     placeholder = app.number_input(key=keys.option_usage(HOSTED, "ov_input")).proto.placeholder
-    assert placeholder.startswith(f"catalogue: {tier.input_per_million.expected:,.4g} (")
+    assert placeholder.startswith(f"catalogue: {tier.input_per_million.expected:,.3g} (")
     app.checkbox(key=keys.option_usage(HOSTED, "fine_tune")).check().run()
     assert "the GPU class it is trained on (fine-tuning)" in " ".join(_texts(app.info))
     _set(app, HOSTED, "ft_tokens", 1_000_000)

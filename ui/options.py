@@ -808,7 +808,7 @@ def _choice(
 
 
 def _short(value: float) -> str:
-    return f"{value:,.4g}" if value < 1000 else f"{value:,.0f}"
+    return f"{value:,.3g}" if value < 1000 else f"{value:,.0f}"
 
 
 def _catalogue_band(value: CatalogueEstimate | float, factor: float = 1.0) -> str:
