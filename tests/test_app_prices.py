@@ -62,6 +62,13 @@ def _texts(at: AppTest) -> str:
     )
 
 
+def _stale_table(at: AppTest) -> Any:
+    """The table of stale entries, listed on request."""
+    at.toggle(key="pol_prices_list_stale").set_value(True).run()
+    assert not at.exception
+    return next(d for d in at.dataframe if "Flag" in d.value.columns).value
+
+
 def _report_texts(at: AppTest) -> str:
     at.switch_page("ui/assess.py").run()
     at.file_uploader(key=keys.ANSWERS_UPLOAD).set_value(
@@ -79,7 +86,7 @@ def test_the_section_shows_the_shipped_catalogue_and_its_stale_entries(policy: A
     # SOURCE_DATE_EPOCH (conftest) makes today 2026-11-18: every shipped figure is older
     # than the default policy's 90 days.
     assert "checked more than 90 days before 2026-11-18 (the limit of policy default v" in texts
-    stale = next(d for d in policy.dataframe if "Flag" in d.value.columns).value
+    stale = _stale_table(policy)
     assert set(stale["Flag"]) == {"older than 90 days"}
     assert "anthropic_claude_sonnet_45" in set(stale["Id"])
     assert (stale["Age (days)"] > 90).all()
@@ -98,7 +105,7 @@ def test_a_good_company_file_is_stored_and_prices_the_report(policy: AppTest, st
     assert "Company file **acme.yaml**, set by single user on " in texts
     assert "Acme negotiated prices** (USD) · from default.yaml + acme.yaml · " in texts
     # The negotiated Sonnet entry (checked 2026-10-01) is not stale, the shipped rest are.
-    stale = next(d for d in policy.dataframe if "Flag" in d.value.columns).value
+    stale = _stale_table(policy)
     assert "anthropic_claude_sonnet_45" not in set(stale["Id"])
     download = policy.get("download_button")[0]
     assert "Download the company file (acme.yaml)" in shown(download.proto.label)

@@ -18,6 +18,7 @@ from scoring.catalogue import (
     KIND_NOUNS,
     DatedEntry,
     PriceCatalogue,
+    StaleEntry,
     future_entries,
     merge_catalogues,
     parse_catalogue,
@@ -725,7 +726,6 @@ def _catalogue_summary(catalogue: PriceCatalogue) -> None:
 def _stale_list(catalogue: PriceCatalogue, max_age_days: int, limit_from: str) -> None:
     """The entries older than the policy's limit, flagged, with where each comes from."""
     today = _today()
-    entries = list(catalogue.dated_entries())
     stale = stale_entries(catalogue, today, max_age_days)
     if not stale:
         st.success(
@@ -736,7 +736,6 @@ def _stale_list(catalogue: PriceCatalogue, max_age_days: int, limit_from: str) -
             icon=":material/event_available:",
         )
         return
-    by_key = {(kind, entry_id): entry for kind, entry_id, entry in entries}
     st.warning(
         plain(
             f"{quantity(len(stale), 'entry was', 'entries were')} checked more than "
@@ -746,6 +745,18 @@ def _stale_list(catalogue: PriceCatalogue, max_age_days: int, limit_from: str) -
         ),
         icon=":material/history:",
     )
+    # Listed on request: two dozen rows would push the page's end down on every visit,
+    # and the count above already says how many need re-checking.
+    listed = st.toggle(
+        f"List the {quantity(len(stale), 'entry', 'entries')} older than {max_age_days} days",
+        key="pol_prices_list_stale",
+    )
+    if listed:
+        _stale_table(catalogue, stale, max_age_days)
+
+
+def _stale_table(catalogue: PriceCatalogue, stale: list[StaleEntry], max_age_days: int) -> None:
+    by_key = {(kind, entry_id): entry for kind, entry_id, entry in catalogue.dated_entries()}
     st.dataframe(
         [
             {
