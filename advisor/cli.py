@@ -356,10 +356,10 @@ def _prices(args: argparse.Namespace) -> int:
 def _check_text(file: str, catalogue: PriceCatalogue, today: date, max_age_days: int) -> str:
     """What ``prices check`` says of a valid file: what it holds, then each stale entry."""
     counts = [
-        f"{len(catalogue.tiers)} tiers",
-        f"{len(catalogue.offerings)} offerings",
-        f"{len(catalogue.gpu_classes)} GPU classes",
-        f"{len(catalogue.self_hosted_sizes)} self-hosted sizes",
+        _count(len(catalogue.tiers), "tier"),
+        _count(len(catalogue.offerings), "offering"),
+        _count(len(catalogue.gpu_classes), "GPU class", "GPU classes"),
+        _count(len(catalogue.self_hosted_sizes), "self-hosted size"),
     ]
     if catalogue.utilisation is not None:
         counts.append("utilisation")
@@ -389,6 +389,11 @@ def _check_text(file: str, catalogue: PriceCatalogue, today: date, max_age_days:
     else:
         lines.append(f"every entry was checked within {max_age_days} days of {today.isoformat()}")
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 GPU class", "4 GPU classes", "0 tiers"."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _shown_path(path: Path) -> str:

@@ -183,3 +183,13 @@ def test_options_name_the_option_in_the_field_path(
         "of: small, medium, large\n"
         "2 problems found\n"
     )
+
+
+def test_prices_check_counts_one_gpu_class_in_the_singular(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["prices", "check", COMPANY, "--today", "2026-11-29"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"ok: {COMPANY} — catalogue 'acme' (USD): 0 tiers, 2 offerings, 1 GPU class, "
+        "0 self-hosted sizes; oldest checked 2026-09-15"
+    )
