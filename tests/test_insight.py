@@ -134,14 +134,16 @@ def test_threshold_sentences_name_the_flip_point() -> None:
     found = {i.id: i for i in sensitivity(DEFAULT, answers, result).items}
     assert (
         found["recommend"].sentence
-        == "Recommend holds unless the Recommend threshold rises above 77.3."
+        == f"Recommend holds unless the Recommend threshold rises above {result.score:.1f}."
     )
+    # The sentence's point is where the verdict really flips (the score is rounded to 0.1).
+    at, above = round(result.score - 0.05, 2), round(result.score + 0.05, 2)
     assert (
-        score(apply_edits(DEFAULT, PolicyEdits(recommend=77.3), bump=False), answers).verdict.value
+        score(apply_edits(DEFAULT, PolicyEdits(recommend=at), bump=False), answers).verdict.value
         == "recommend"
     )
     assert (
-        score(apply_edits(DEFAULT, PolicyEdits(recommend=77.4), bump=False), answers).verdict.value
+        score(apply_edits(DEFAULT, PolicyEdits(recommend=above), bump=False), answers).verdict.value
         == "adapt"
     )
 
@@ -153,11 +155,14 @@ def test_a_threshold_cannot_lift_a_verdict_held_by_conditions() -> None:
     result = score(DEFAULT, answers)
     found = {i.id: i for i in sensitivity(DEFAULT, answers, result).items}
     assert found["recommend"].sentence == "Adapt holds wherever the Recommend threshold is set."
-    # 65.9 is above the Recommend line (65), and Adapt may not pass it: no Adapt line flips it.
+    # The score is above the Recommend line (65), and Adapt may not pass it: no Adapt line
+    # flips it.
+    assert result.score > 65
     assert found["adapt"].sentence == "Adapt holds wherever the Adapt threshold is set."
     lowered = apply_edits(DEFAULT, PolicyEdits(recommend=50.0), bump=False)
     assert score(lowered, answers).verdict.value == "adapt"  # the conditions still hold
-    raised = apply_edits(DEFAULT, PolicyEdits(adapt=66.0, recommend=70.0), bump=False)
+    above = round(result.score + 0.5, 1)
+    raised = apply_edits(DEFAULT, PolicyEdits(adapt=above, recommend=above + 4), bump=False)
     assert score(raised, answers).verdict.value == "avoid"
 
 
