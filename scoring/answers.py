@@ -376,8 +376,10 @@ def usable_answers(
     answers: Mapping[str, Any],
     notes: Mapping[str, str],
     extra: Mapping[str, Any] | None = None,
+    catalogue: PriceCatalogue | None = None,
 ) -> tuple[Answers, list[Problem]]:
-    """The answers that fit ``rubric`` and the problems of those set aside.
+    """The answers that fit ``rubric`` and the problems of those set aside (the running-cost
+    answer priced from ``catalogue``, the shipped one unless given).
 
     The app keeps every answer a person gave; when the active policy changes, answers to
     questions the new policy lacks are set aside for scoring rather than lost. This never
@@ -403,7 +405,8 @@ def usable_answers(
         blocks = {}
     try:
         answers_read = Answers.model_validate({**blocks, **fields})
-        return with_derived_answers(rubric, with_labour_hours(rubric, answers_read)), problems
+        derived = with_derived_answers(rubric, with_labour_hours(rubric, answers_read), catalogue)
+        return derived, problems
     except ValidationError:
         pass
     kept: dict[str, Any] = {}
@@ -416,7 +419,8 @@ def usable_answers(
             kept[key] = value
     try:
         answers_read = Answers.model_validate({**kept, **fields})
-        return with_derived_answers(rubric, with_labour_hours(rubric, answers_read)), problems
+        derived = with_derived_answers(rubric, with_labour_hours(rubric, answers_read), catalogue)
+        return derived, problems
     except ValidationError:
         problems.append(Problem("the answers could not be read and are left out"))
         return Answers(title=fields["title"]), problems

@@ -33,9 +33,10 @@ def report_sha256(item: Assessment) -> str:
     from advisor.reports.render import render_json
 
     rubric = state.store().version(item.policy_pk).rubric()
-    answers, _ = usable_answers(rubric, item.title, item.answers, item.notes, item.extra)
     # Priced from the catalogue the Report page uses, so the hash is of the report read.
-    report = build_report(rubric, answers, catalogue=active_catalogue())
+    catalogue = active_catalogue()
+    answers, _ = usable_answers(rubric, item.title, item.answers, item.notes, item.extra, catalogue)
+    report = build_report(rubric, answers, catalogue=catalogue)
     return hashlib.sha256(render_json(report).encode()).hexdigest()
 
 

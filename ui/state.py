@@ -309,7 +309,10 @@ def conflict() -> Assessment | None:
 def current_answers(under: Rubric | None = None) -> tuple[Answers, list[Problem]]:
     """The answers that fit the rubric (the session's, or ``under``), as scoring sees them,
     and those set aside."""
-    return usable_answers(under or rubric(), title(), answers(), notes(), extra())
+    from ui.prices import active_catalogue  # ui.prices reads the store from here
+
+    catalogue = active_catalogue()
+    return usable_answers(under or rubric(), title(), answers(), notes(), extra(), catalogue)
 
 
 def current_result(under: Rubric | None = None) -> ScoreResult | None:

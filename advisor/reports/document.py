@@ -687,9 +687,10 @@ def _band(value: Estimate, currency: str, money: bool = True) -> str:
     """An estimate as "10,325 EUR (10,289–10,436)", or the one figure when low = high."""
     # A no-break space keeps a figure with its currency when a narrow cell wraps.
     shown = (lambda v: _money(v, currency).replace(" ", "\u00a0")) if money else _hours
-    if value.low == value.high:
+    low, high = _amount(value.low), _amount(value.high)
+    if low == high:  # a band too narrow to show at this precision is one figure
         return shown(value.expected)
-    return f"{shown(value.expected)} ({_amount(value.low)}–{_amount(value.high)})"
+    return f"{shown(value.expected)} ({low}–{high})"
 
 
 def _amount(value: float) -> str:
@@ -705,7 +706,7 @@ def _amount(value: float) -> str:
 def _per_item(value: Estimate | None, currency: str) -> str:
     if value is None:
         return "—"
-    if value.low == value.high:
+    if _amount(value.low) == _amount(value.high):
         return f"{_amount(value.expected)}\u00a0{currency}"
     return f"{_amount(value.expected)}\u00a0{currency} ({_amount(value.low)}–{_amount(value.high)})"
 

@@ -71,3 +71,15 @@ class Store(PolicyVersions, Assessments, Backups, CompanyPrices):
             # Read-only for now: housekeeping waits for the next start.
             with contextlib.suppress(DatabaseUnavailable):
                 self.purge_deleted()
+
+    def set_company_prices(self, file: str, text: str, set_by: str) -> CompanyPriceFile:
+        """Keep the company catalogue, then store every assessment's result priced from it,
+        so the lists agree with the Report."""
+        kept = super().set_company_prices(file, text, set_by)
+        self.reprice()
+        return kept
+
+    def clear_company_prices(self) -> None:
+        """Go back to the shipped catalogue alone, and store the results priced from it."""
+        super().clear_company_prices()
+        self.reprice()

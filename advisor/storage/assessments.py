@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from scoring.models import Rubric
 
 from . import tables as t
-from .database import Database, clipped, database_error, now
+from .database import clipped, database_error, now
 from .errors import NotFound, StoreError
+from .prices import CompanyPrices
 from .records import (
     DECISION_OUTCOMES,
     Assessment,
@@ -42,7 +43,7 @@ class EditConflict(StoreError):
         self.current = current
 
 
-class Assessments(Database):
+class Assessments(CompanyPrices):
     """Saved assessments and re-scoring them under another policy version."""
 
     def create_assessment(
@@ -58,7 +59,7 @@ class Assessments(Database):
         new_id = uuid.uuid4().hex
         row = {
             "id": new_id,
-            **assessment_columns(title, answers, notes, extra, policy),
+            **assessment_columns(title, answers, notes, extra, policy, self.price_catalogue()),
             "created_at": created,
             "updated_at": created,
             "revision": 1,
@@ -103,7 +104,9 @@ class Assessments(Database):
                     t.assessments.c.deleted_at.is_(None),
                 )
                 .values(
-                    **assessment_columns(title, answers, notes, extra, policy),
+                    **assessment_columns(
+                        title, answers, notes, extra, policy, self.price_catalogue()
+                    ),
                     updated_at=now(),
                     revision=t.assessments.c.revision + 1,
                 )
@@ -269,9 +272,10 @@ class Assessments(Database):
     ) -> list[RescoreChange]:
         """Score every saved assessment under ``rubric`` next to its stored result (read-only)."""
         total = self.count_assessments()
+        catalogue = self.price_catalogue()
         changes = []
         for done, item in enumerate(self.iter_assessments(), start=1):
-            result = evaluate(rubric, item.title, item.answers, item.notes, item.extra)
+            result = evaluate(rubric, item.title, item.answers, item.notes, item.extra, catalogue)
             changes.append(
                 RescoreChange(
                     id=item.id,
@@ -305,6 +309,32 @@ class Assessments(Database):
                 )
                 keep_revision(connection, change.id, "re-scored")
         return changes
+
+    def reprice(self) -> int:
+        """Store every saved assessment's verdict and score again under its own policy
+        version, priced from the catalogue now in force (after the company catalogue is set
+        or cleared: the lists show what the Report shows). Answers and revisions are
+        untouched; returns how many results changed."""
+        catalogue = self.price_catalogue()
+        rubrics: dict[int, Rubric] = {}
+        changed = 0
+        for item in self.iter_assessments():
+            if item.policy_pk not in rubrics:
+                rubrics[item.policy_pk] = read_version(self.engine, item.policy_pk).rubric()
+            result = evaluate(
+                rubrics[item.policy_pk], item.title, item.answers, item.notes, item.extra, catalogue
+            )
+            verdict, score = (result[0].value, result[1]) if result else (None, None)
+            if (verdict, score) == (item.verdict, item.score):
+                continue
+            changed += 1
+            with self.engine.begin() as connection:
+                connection.execute(
+                    sa.update(t.assessments)
+                    .where(t.assessments.c.id == item.id)
+                    .values(verdict=verdict, score=score)
+                )
+        return changed
 
     # --- history and decisions ----------------------------------------------------------
 

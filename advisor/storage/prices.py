@@ -9,10 +9,19 @@ its name, who set it and when, so a report names it and it can be downloaded aga
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import NamedTuple
 
 import sqlalchemy as sa
+
+from scoring.catalogue import (
+    PriceCatalogue,
+    merge_catalogues,
+    parse_catalogue,
+    shipped_catalogue,
+)
+from scoring.errors import AdvisorError
 
 from . import tables as t
 from .database import Database, now, set_setting
@@ -58,7 +67,25 @@ class CompanyPrices(Database):
             set_setting(connection, COMPANY_PRICES, value)
         return kept
 
+    def price_catalogue(self) -> PriceCatalogue:
+        """The catalogue assessments are priced from: the shipped one with the company file
+        laid over it. A company file that no longer reads (it was checked when set) falls
+        back to the shipped catalogue rather than fail a save."""
+        company = self.company_prices()
+        if company is None:
+            return shipped_catalogue()
+        try:
+            return _merged(company.file, company.text)
+        except AdvisorError:
+            return shipped_catalogue()
+
     def clear_company_prices(self) -> None:
         """Price every assessment from the shipped catalogue alone again."""
         with self.engine.begin() as connection:
             connection.execute(sa.delete(t.settings).where(t.settings.c.key == COMPANY_PRICES))
+
+
+@functools.lru_cache(maxsize=8)
+def _merged(file: str, text: str) -> PriceCatalogue:
+    """The company file laid over the shipped catalogue, parsed once per text."""
+    return merge_catalogues(shipped_catalogue(), parse_catalogue(text, file))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from scoring.answers import usable_answers
+from scoring.catalogue import PriceCatalogue
 from scoring.models import Rubric, Verdict
 from scoring.options import headline
 
@@ -103,10 +104,12 @@ def evaluate(
     answers: dict[str, Any],
     notes: dict[str, str],
     extra: dict[str, Any] | None = None,
+    catalogue: PriceCatalogue | None = None,
 ) -> tuple[Verdict, float] | None:
     """The verdict and score a saved assessment shows, or None while nothing weighted is
-    answered. Answers the policy does not know are set aside, as in the app."""
-    usable, _ = usable_answers(rubric, title, answers, notes, extra)
+    answered. Answers the policy does not know are set aside, as in the app; options with
+    usage are priced from ``catalogue`` (the one the Report uses)."""
+    usable, _ = usable_answers(rubric, title, answers, notes, extra, catalogue)
     return headline(rubric, usable)
 
 
@@ -116,10 +119,11 @@ def assessment_columns(
     notes: dict[str, str],
     extra: dict[str, Any] | None,
     policy: PolicyVersion,
+    catalogue: PriceCatalogue | None = None,
 ) -> dict[str, Any]:
     """The columns a save writes, with the verdict and score under ``policy`` kept beside
     the answers so lists and filters need not score anything."""
-    result = evaluate(policy.rubric(), title, answers, notes, extra)
+    result = evaluate(policy.rubric(), title, answers, notes, extra, catalogue)
     return {
         "title": title[:200],
         "title_search": t.searchable(title[:200]),

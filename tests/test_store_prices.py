@@ -1,0 +1,68 @@
+"""The company price catalogue in the database: setting or clearing it re-prices every saved
+assessment, so the lists show the score the Report shows."""
+
+from __future__ import annotations
+
+import yaml
+
+from advisor.reports.model import build_report
+from advisor.storage import Store
+from scoring import load_answers, load_rubric
+from scoring.answers import EXTRA_KEYS
+
+from .conftest import ROOT
+
+DEFAULT = load_rubric(ROOT / "rubric" / "default.yaml")
+EXAMPLE = ROOT / "examples" / "claims_intake_costs.yaml"
+
+#: The hosted offering at a price that makes the option dearer to run than today.
+DEAR = """\
+id: dear
+title: A very dear contract
+currency: USD
+description: For the test.
+offerings:
+  - id: anthropic_claude_sonnet_45
+    provider: Anthropic
+    model: Claude Sonnet 4.5 (dear)
+    tier: mid
+    input_per_million: 900
+    output_per_million: 4500
+    source: test
+    checked: 2026-11-01
+"""
+
+
+def _saved(store: Store) -> str:
+    data = yaml.safe_load(EXAMPLE.read_text())
+    answers = load_answers(EXAMPLE, DEFAULT)
+    policy = store.active_version()
+    assert policy is not None
+    extra = {k: data[k] for k in EXTRA_KEYS if k in data}
+    item = store.create_assessment(
+        answers.title, dict(answers.answers), dict(answers.notes), policy, extra
+    )
+    return item.id
+
+
+def test_a_company_catalogue_reprices_saved_assessments_as_the_report_does(
+    store: Store,
+) -> None:
+    item_id = _saved(store)
+    listed = store.assessment(item_id)
+    shipped = build_report(DEFAULT, load_answers(EXAMPLE, DEFAULT))
+    assert listed.score == shipped.result.score
+
+    store.set_company_prices("dear.yaml", DEAR, "policy owner")
+    dear = store.price_catalogue()
+    assert dear.offering("anthropic_claude_sonnet_45").model == "Claude Sonnet 4.5 (dear)"
+    report = build_report(DEFAULT, load_answers(EXAMPLE, DEFAULT, catalogue=dear), catalogue=dear)
+    after = store.assessment(item_id)
+    # The dear contract moves the running-cost answer to a worse band, and the stored score
+    # follows it without a save.
+    assert report.result.score != shipped.result.score
+    assert after.score == report.result.score
+    assert after.revision == listed.revision  # a price change is not an edit
+
+    store.clear_company_prices()
+    assert store.assessment(item_id).score == shipped.result.score
