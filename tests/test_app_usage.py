@@ -11,7 +11,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from advisor.storage import Store, database_url
-from scoring import Answers, load_rubric, usable_answers
+from scoring import Answers, load_answers, load_rubric, usable_answers
 from scoring.catalogue import shipped_catalogue
 from scoring.options import Costs, CostSummary, costs
 from ui import keys
@@ -428,3 +428,35 @@ def test_editing_one_field_keeps_what_the_form_does_not_show(app: AppTest) -> No
         "low–high range (24,000–42,000); the range was removed."
     ) in _texts(app.warning)
     _computed(app)  # no problems reading the options
+
+
+def test_the_running_cost_answer_comes_from_the_figures_and_the_report_scores_it(
+    app: AppTest,
+) -> None:
+    """Where an option's figures give its running cost against today's, Options & costs
+    shows that figure instead of asking, and the Report's score counts the same figure."""
+    from advisor.reports.model import build_report
+    from scoring.options import RUNNING_COST_QUESTION, running_cost_share
+
+    app.file_uploader(key=keys.ANSWERS_UPLOAD).set_value(
+        ("claims.yaml", CLAIMS.read_bytes(), "application/x-yaml")
+    ).run()
+    app.switch_page("ui/options.py").run()
+    assert not app.exception
+    found = _computed(app)
+    shares = {
+        s.id: running_cost_share(s, found.current_monthly) for s in found.options if not s.baseline
+    }
+    said = " ".join(_markdown(app))
+    for share in shares.values():
+        assert share is not None
+        assert f"**{share:,g} % of today's monthly cost**, from this option's cost figures" in said
+    # Not asked: no input for the question on an option whose figures answer it.
+    asked = [w for w in app.number_input if RUNNING_COST_QUESTION in str(w.key)]
+    assert asked == []
+    answers = load_answers(CLAIMS, DEFAULT)
+    hosted = next(o for o in answers.options if o.id == "hosted_api")
+    assert hosted.answers[RUNNING_COST_QUESTION] == shares["hosted_api"]
+    app.switch_page("ui/report.py").run()
+    badge = " ".join(shown(m.value) for m in app.markdown)
+    assert f"Score {build_report(DEFAULT, answers).result.score:.1f} / 100" in badge

@@ -28,6 +28,7 @@ from scoring import Answers, visible_questions
 from scoring.answers import CostInputs, labour_hours
 from scoring.catalogue import Estimate as CatalogueEstimate
 from scoring.catalogue import PriceCatalogue
+from scoring.errors import AdvisorError
 from scoring.limits import (
     MAX_ASSESSMENT_OPTIONS,
     MAX_CURRENCY_CHARS,
@@ -37,7 +38,7 @@ from scoring.limits import (
     MAX_ROLE_CHARS,
 )
 from scoring.models import UNKNOWN, AnswerValue, AnyQuestion
-from scoring.options import Costs, CostSummary
+from scoring.options import RUNNING_COST_QUESTION, Costs, CostSummary, running_cost_share
 from scoring.options import costs as cost_model
 from scoring.pricing import INPUT_NAMES, OptionUsage
 from scoring.usage import Estimate
@@ -235,6 +236,7 @@ def _option_answers() -> None:
         for slot, option in options
     }
     shared = state.answers()
+    from_figures = _running_costs_from_figures()
     header = st.columns(len(options))
     for column, (_, option) in zip(header, options, strict=True):
         column.markdown(f"**{plain(option['title'])}**")
@@ -244,6 +246,16 @@ def _option_answers() -> None:
         for column, (slot, option) in zip(columns, options, strict=True):
             asked = question.id in shown[slot]
             with column:
+                share = (
+                    from_figures.get(option["id"]) if question.id == RUNNING_COST_QUESTION else None
+                )
+                if share is not None:
+                    # The figures are the one source, as the labour rows are for the hours.
+                    st.markdown(
+                        f"**{share:,g} % of today's monthly cost**, from this option's cost "
+                        "figures below. Change the figures to change it."
+                    )
+                    continue
                 answer_widget(
                     question,
                     AnswerSlot(
@@ -259,6 +271,23 @@ def _option_answers() -> None:
                 )
                 if asked:
                     st.caption(_which_counts(question, option, shared))
+
+
+def _running_costs_from_figures() -> dict[str, float]:
+    """Option id -> the running-cost answer its cost figures give (see
+    scoring.options.with_cost_answers), for the options whose figures give one."""
+    usable, _ = state.current_answers()
+    try:
+        figures = cost_model(state.rubric(), usable, prices.active_catalogue(), detail=False)
+    except (AdvisorError, ValueError):  # the costs box below names the problem
+        return {}
+    if figures is None:
+        return {}
+    return {
+        summary.id: share
+        for summary in figures.options
+        if (share := running_cost_share(summary, figures.current_monthly)) is not None
+    }
 
 
 def _said(question: AnyQuestion, value: AnswerValue) -> str:
