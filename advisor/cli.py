@@ -24,7 +24,6 @@ from scoring.catalogue import (
     DEFAULT_MAX_AGE_DAYS,
     KIND_NOUNS,
     DatedEntry,
-    Estimate,
     PriceCatalogue,
     catalogue_json_schema,
     default_catalogue_path,
@@ -35,6 +34,7 @@ from scoring.catalogue import (
     stale_entries,
 )
 from scoring.errors import AdvisorError, NotEnoughAnswers
+from scoring.estimate import Estimate
 from scoring.limits import MAX_PROBLEMS_REPORTED, clip, more_problems
 from scoring.loader import load_rubric
 from scoring.models import Rubric

@@ -272,10 +272,6 @@ class Utilisation(Strict):
     checked: CheckedDate
 
 
-# Old names of the two estimate types, kept while callers move to scoring.estimate.
-Estimate = Amount
-FractionEstimate = Share
-
 #: Any entry of a catalogue: each has ``source`` and ``checked``.
 DatedEntry = Tier | Offering | GpuClass | SelfHostedSize | Utilisation
 

@@ -26,9 +26,9 @@ from pydantic import ValidationError
 from advisor.reports.document import break_even_words
 from scoring import Answers, visible_questions
 from scoring.answers import CostInputs, labour_hours
-from scoring.catalogue import Estimate as CatalogueEstimate
 from scoring.catalogue import PriceCatalogue
 from scoring.errors import AdvisorError
+from scoring.estimate import Estimate
 from scoring.limits import (
     MAX_ASSESSMENT_OPTIONS,
     MAX_CURRENCY_CHARS,
@@ -41,7 +41,6 @@ from scoring.models import UNKNOWN, AnswerValue, AnyQuestion
 from scoring.options import RUNNING_COST_QUESTION, Costs, CostSummary, running_cost_share
 from scoring.options import costs as cost_model
 from scoring.pricing import INPUT_NAMES, OptionUsage
-from scoring.usage import Estimate
 from ui import keys, prices, state
 from ui.common import callback, flash, page_script, plain, run_page
 from ui.widgets import AnswerSlot, answer_widget, heading
@@ -840,7 +839,7 @@ def _short(value: float) -> str:
     return f"{value:,.3g}" if value < 1000 else f"{value:,.0f}"
 
 
-def _catalogue_band(value: CatalogueEstimate | float, factor: float = 1.0) -> str:
+def _catalogue_band(value: Estimate | float, factor: float = 1.0) -> str:
     if isinstance(value, int | float):
         return _short(value * factor)
     if value.low == value.high:
