@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -55,7 +55,7 @@ from .limits import (
 from .loader import problem_at, translate_validation_error
 from .models import UNKNOWN, AnswerValue, Rubric, Strict
 from .source import CountLimits, Document, load_document, parse_document
-from .text import quoted
+from .text import format_number, quoted
 from .usage_inputs import Range, UsageInputs
 
 RangedCostField = Literal[
@@ -117,15 +117,22 @@ class CostInputs(Strict):
     # Usage on a catalogue model instead of a price per item (see scoring.usage_inputs).
     usage: UsageInputs | None = None
 
-    @model_validator(mode="after")
-    def _ranges_around_their_figures(self) -> Self:
+    def range_problems(self) -> Iterator[tuple[str, str]]:
+        """(figure, message) for each range that does not hold its figure (checked where a
+        file is read, so the message points at the range; the app leaves such a range out)."""
         for name, band in self.ranges.items():
             value = getattr(self, name)
             if not band.low <= value <= band.high:
-                raise ValueError(
-                    f"ranges.{name}: expected low ≤ {name} ≤ high, found low {band.low:g}, "
-                    f"{name} {value:g}, high {band.high:g}"
+                yield (
+                    name,
+                    (
+                        f"expected low ≤ {name} ≤ high, found low {format_number(band.low)}, "
+                        f"{name} {format_number(value)}, high {format_number(band.high)}"
+                    ),
                 )
+
+    @model_validator(mode="after")
+    def _usage_or_a_price(self) -> Self:
         if self.usage is not None and self.price_per_item > 0:
             raise ValueError(
                 "expected price_per_item or usage, not both: the usage block prices each "
@@ -559,6 +566,7 @@ def _from_document(
         raise AnswersError(translate_validation_error(exc, doc, Answers)) from None
     problems = list(_check_against_rubric(answers, rubric, doc))
     problems += _check_against_catalogue(answers, doc, catalogue)
+    problems += _check_ranges(answers, doc)
     if problems:
         raise AnswersError(sorted(problems, key=lambda p: (p.line, p.column)))
     return with_derived_answers(rubric, with_labour_hours(rubric, answers), catalogue)
@@ -573,6 +581,21 @@ def _usage_blocks(answers: Answers) -> list[tuple[list[Any], UsageInputs]]:
         if option.costs is not None and option.costs.usage is not None:
             blocks.append((["options", index, "costs", "usage"], option.costs.usage))
     return blocks
+
+
+def _check_ranges(answers: Answers, doc: Document) -> list[Problem]:
+    """A cost range that leaves out its own figure, located at the range."""
+    blocks: list[tuple[list[Any], CostInputs]] = []
+    if answers.costs is not None:
+        blocks.append((["costs"], answers.costs))
+    for index, option in enumerate(answers.options):
+        if option.costs is not None:
+            blocks.append((["options", index, "costs"], option.costs))
+    return [
+        problem_at(doc, [*where, "ranges", name], message)
+        for where, cost in blocks
+        for name, message in cost.range_problems()
+    ]
 
 
 def _check_against_catalogue(

@@ -181,3 +181,41 @@ def test_only_an_admin_changes_the_company_prices(
     # what is used is still shown, and the file can be downloaded
     assert "Company file **acme.yaml**, set by admin (passphrase) on " in _texts(at)
     assert at.get("download_button")
+
+
+def test_an_answers_file_naming_a_company_offering_loads_once_the_company_file_is_set(
+    policy: AppTest,
+) -> None:
+    """Assess checks an upload against the catalogue options are priced from: an offering
+    only the company file has is refused before the file is set, and loads after."""
+    import yaml
+
+    data = yaml.safe_load(TRIAGE)
+    company_only = _company_only_offering()
+    for option in data["options"]:
+        usage = (option.get("costs") or {}).get("usage")
+        if usage and "offering" in usage:
+            usage["offering"] = company_only
+    answers = yaml.safe_dump(data).encode()
+    policy.switch_page("ui/assess.py").run()
+    policy.file_uploader(key=keys.ANSWERS_UPLOAD).set_value(
+        ("mine.yaml", answers, "application/x-yaml")
+    ).run()
+    assert f"unknown offering {company_only!r}" in _texts(policy)
+    policy.switch_page("ui/policy.py").run()
+    _upload_prices(policy, "company.yaml", COMPANY)
+    policy.switch_page("ui/assess.py").run()
+    policy.file_uploader(key=keys.ANSWERS_UPLOAD).set_value(
+        ("mine2.yaml", answers, "application/x-yaml")
+    ).run()
+    assert not policy.exception
+    assert "Loaded" in _texts(policy)
+
+
+def _company_only_offering() -> str:
+    import yaml
+
+    from scoring.catalogue import shipped_catalogue
+
+    ids = [o["id"] for o in yaml.safe_load(COMPANY).get("offerings", [])]
+    return next(i for i in ids if i not in shipped_catalogue().offerings_by_id)

@@ -10,7 +10,7 @@ from scoring import AdvisorError, Rubric, answers_to_yaml, parse_answers
 from scoring.answers import WEEKLY_HOURS_QUESTION, hours_freed_per_week
 from scoring.limits import MAX_NOTE_CHARS, MAX_TITLE_CHARS
 from scoring.models import AnswerValue, AnyQuestion, Section
-from ui import keys, state
+from ui import keys, prices, state
 from ui.common import callback, flash, page_script, plain, quantity, run_page, show_problems
 from ui.examples import examples, load_example
 from ui.widgets import AnswerSlot, answer_widget, heading
@@ -153,7 +153,11 @@ def _import_export() -> None:
         if upload is not None and st.session_state.get(keys.UPLOAD_SEEN) != upload.file_id:
             st.session_state[keys.UPLOAD_SEEN] = upload.file_id
             try:
-                loaded = parse_answers(upload.getvalue(), rubric, upload.name)
+                # Checked against the catalogue options are priced from here (the company's
+                # offerings too), not the shipped one alone.
+                loaded = parse_answers(
+                    upload.getvalue(), rubric, upload.name, catalogue=prices.active_catalogue()
+                )
             except AdvisorError as exc:
                 st.session_state[keys.UPLOAD_ERROR] = (upload.name, exc.problems)
             else:
