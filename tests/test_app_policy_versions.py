@@ -81,3 +81,34 @@ def test_a_version_shows_its_change_note_and_what_it_changed(policy: AppTest) ->
     assert "Change note: “Recommend needs 80 after the Q3 review”" in texts
     assert f"What it changed from default v{V0}:" in texts
     assert "The Recommend threshold moved from" in texts
+
+
+def test_a_database_on_an_older_policy_is_told_the_app_ships_a_newer_one() -> None:
+    """An existing database keeps its active policy when the app ships a new one; the
+    Policy page says so and opens the shipped policy as the draft, ready to publish."""
+    import os
+
+    from advisor.storage import Store
+
+    shipped = load_rubric(ROOT / "rubric" / "default.yaml")
+    older = shipped.model_copy(
+        update={
+            "version": "1.9.0",
+            "thresholds": shipped.thresholds.model_copy(update={"recommend": 70}),
+        }
+    )
+    db = Store(os.environ["ADVISOR_DATABASE_URL"])
+    db.migrate()
+    db.publish(older, author="last year", note="", base_pk=None)
+    db.engine.dispose()
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page("ui/policy.py").run()
+    assert not at.exception
+    notice = f"This app ships a newer policy: default v{V0}"
+    assert notice in _texts(at)
+    _button(at, "Open the shipped policy as the draft").click().run()
+    _button(at, f"Publish as default v{V0}").click().run()
+    assert not at.exception
+    assert notice not in _texts(at)
+    assert f"New assessments use **default v{V0}**" in _texts(at)

@@ -597,6 +597,7 @@ def render() -> None:
         f"scored with **{plain(mine.label)}**."
     )
     auth.sign_in_panel()
+    _newer_shipped(active)
 
     draft, base_pk, source = _draft()
     st.divider()
@@ -831,6 +832,30 @@ def _price_catalogue(active: PolicyVersion) -> None:
         _upload_problems(upload.name, upload.getvalue(), company)
     limits = active.rubric().prices
     _stale_list(catalogue, limits.max_age_days, f"policy {active.label}")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """``"2.10.0"`` as (2, 10, 0), so versions compare as numbers; non-numeric parts as 0."""
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+def _newer_shipped(active: PolicyVersion) -> None:
+    """Say so when the app ships a newer version of the active policy than any published:
+    an existing database keeps its policy until a policy owner publishes the new one."""
+    shipped = state.shipped_rubric(str(default_rubric_path()))
+    if shipped.id != active.rubric_id or _is_published(shipped):
+        return
+    published = [v.version for v in state.store().versions(shipped.id)]
+    if any(_version_key(v) >= _version_key(shipped.version) for v in published):
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**This app ships a newer policy: {plain(shipped.id)} v{plain(shipped.version)}** "
+            f"(new assessments use v{plain(active.version)}). Open it as the draft below to "
+            "see what it changes, check it against the reference decisions and your saved "
+            "assessments, and publish it."
+        )
+        st.button("Open the shipped policy as the draft", on_click=_reset_to_shipped)
 
 
 def _sha(rubric: Rubric) -> str:
