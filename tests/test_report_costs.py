@@ -118,6 +118,11 @@ def test_figures_older_than_the_policys_limit_are_flagged_and_younger_ones_are_n
     stale = build_document(old).find("stale_prices")
     assert isinstance(stale, Callouts)
     assert "older than 90 days" in _text(Section(id="x", title="x", blocks=[stale]))
+    memo = build_document(old).find("figures")
+    assert isinstance(memo, Section)
+    assert "4 catalogue price figures are older than 90 days (oldest checked 2025-11-25)" in (
+        _text(memo)
+    )
     # Dated the day after the newest figure used, nothing is stale and nothing is flagged.
     fresh = build_report(default_rubric, answers, generated=date(2026, 7, 1))
     assert fresh.costs is not None and fresh.costs.prices is not None

@@ -610,7 +610,7 @@ def _figure_lines(report: Report) -> list[Item]:
                     f"{_money(o.monthly, c.currency)} a month against "
                     f"{_money(c.current_monthly, c.currency)} today; {even}; "
                     f"{_money(o.savings_at_horizon, c.currency)} saved over "
-                    f"{c.horizon_months} months.",
+                    f"{c.horizon_months} months." + _stale_note(c),
                 )
             )
     # The labour line reads the same hours the cost line is computed from.
@@ -633,6 +633,18 @@ def _figure_lines(report: Report) -> list[Item]:
         )
     )
     return lines
+
+
+def _stale_note(c: Costs) -> str:
+    """The memo's warning that the prices behind the cost line are older than the limit."""
+    if c.prices is None or not c.prices.stale:
+        return ""
+    oldest = min(e.checked for e in c.prices.stale).isoformat()
+    count = len(c.prices.stale)
+    return (
+        f" {count} catalogue price figure{'s are' if count != 1 else ' is'} older than "
+        f"{c.prices.max_age_days} days (oldest checked {oldest}): re-check before budgeting."
+    )
 
 
 def _cost_basis(c: Costs) -> str:
