@@ -188,3 +188,33 @@ def test_usage_that_cannot_be_priced_is_named_and_the_option_keeps_its_figures(
     markdown = render_markdown(report)
     assert "Not priced from usage." in markdown
     assert "The option keeps its typed figures." in markdown
+
+
+def test_the_falling_price_sentence_says_whether_the_cheapest_option_changes() -> None:
+    from advisor.reports.document import _falling_words
+    from scoring.usage import PriceScenario
+
+    titles = {"hosted": "Hosted API", "own": "Self-hosted"}
+
+    def case(constant: list[str], falling: list[str], month: int | None) -> str:
+        return _falling_words(
+            PriceScenario(
+                annual_factor=3.0,
+                horizon_months=36,
+                options=[],
+                ranking_constant=constant,
+                ranking_falling=falling,
+                flips=constant != falling,
+                flip_month=month,
+            ),
+            titles,
+        )
+
+    flipped = case(["own", "hosted"], ["hosted", "own"], 14)
+    assert "“Hosted API” becomes the cheapest net over 36 months instead of “Self-hosted”" in (
+        flipped
+    )
+    assert "from month 14" in flipped
+    assert "stays the cheapest option" in case(["hosted", "own"], ["hosted", "own"], None)
+    passing = case(["own", "hosted"], ["own", "hosted"], 9)
+    assert "changes for a while from month 9" in passing and "“Self-hosted”" in passing
