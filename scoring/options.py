@@ -147,6 +147,8 @@ class Costs(Output):
     falling_prices: PriceScenario | None = None
     #: Usage that could not be priced (the option keeps its point figures), in words.
     problems: list[str] = Field(default_factory=list)
+    #: Figures that disagree with each other but can still be priced, in words.
+    notes: list[str] = Field(default_factory=list)
 
 
 class LabourLine(Output):
@@ -388,6 +390,22 @@ def _summary(
     )
 
 
+def _volume_notes(rubric: Rubric, answers: Answers, title: str, cost: CostInputs) -> list[str]:
+    """A usage volume far from the volume answer: the costs use one, the score and the
+    labour rows the other, so the reader is told."""
+    answered = number_answer(rubric, answers, VOLUME_QUESTION)
+    if cost.usage is None or cost.usage.items_per_month is None or not answered:
+        return []
+    costed = cost.usage.items_per_month.expected
+    if abs(costed - answered) <= 0.2 * answered:
+        return []
+    return [
+        f"“{title}” is costed at {costed:,.0f} items a month, but the volume answer is "
+        f"{answered:,.0f}; the score and the hours in the labour rows go with the answer. "
+        "Make them agree."
+    ]
+
+
 def _first_line(exc: ValueError) -> str:
     """A refused usage figure in one sentence (pydantic's message without its URL lines)."""
     errors = getattr(exc, "errors", None)
@@ -458,6 +476,7 @@ def costs(
     prices = catalogue
     used: list[tuple[EntryKind, str]] = []
     problems: list[str] = []
+    notes: list[str] = []
     plans = []
 
     def summary(merged: Answers, option_id: str, title: str, cost: CostInputs) -> CostSummary:
@@ -477,6 +496,7 @@ def costs(
             return point
         used.extend(priced.entries)
         plans.append(priced.plan)
+        notes.extend(_volume_notes(rubric, merged, title, cost))
         expected = _answer_label(rubric, merged, QUALITY_QUESTION)
         usage = priced_option(priced, horizon, quality, with_sensitivity=detail)
         return _with_usage(point, usage).model_copy(update={"expected_quality": expected})
@@ -536,6 +556,7 @@ def costs(
         prices=source,
         falling_prices=falling,
         problems=problems,
+        notes=notes,
     )
 
 

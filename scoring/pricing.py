@@ -307,14 +307,16 @@ def usage_plan(
     entries: list[tuple[EntryKind, str]] = []
     kind: Literal["hosted", "self_hosted", "fixed"]
     if usage is None:
-        # Ranges only: the per-item price is a fixed monthly figure at the point volume.
+        # Ranges only: the price per item is paid as if for one call of a million input
+        # tokens at that price per million, so it is the model's cost and scales with items.
         serving: HostedServing | SelfHostedServing = HostedServing(
-            input_per_million=Estimate.point(0.0), output_per_million=Estimate.point(0.0)
+            input_per_million=Estimate.point(cost.price_per_item),
+            output_per_million=Estimate.point(0.0),
         )
-        fixed_monthly += cost.price_per_item * volume
         model, kind = "Figures as typed, with their ranges", "fixed"
         volume_band = Estimate.point(volume)
-        tokens_in = tokens_out = calls = backlog = Estimate.point(0.0)
+        tokens_in = Estimate.point(1e6 if cost.price_per_item > 0 else 0.0)
+        tokens_out = calls = backlog = Estimate.point(0.0)
     else:
         fx = _rate(catalogue, context)
         serving, model, entries = _serving(usage, catalogue, fx)
@@ -330,7 +332,8 @@ def usage_plan(
             tune = usage.fine_tune
             gpu_id = tune.gpu or (usage.self_hosted.gpu if usage.self_hosted else "")
             entries.append(("gpu_class", gpu_id))
-            pricing = usage.self_hosted.pricing if usage.self_hosted else "on_demand"
+            # A training job of hours rents GPUs on demand, whatever the serving's terms.
+            pricing = "on_demand"
             fine_tune = FineTune(
                 training_tokens=_est(tune.training_tokens),
                 epochs=tune.epochs,

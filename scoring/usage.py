@@ -65,6 +65,9 @@ throughput, utilisation and labour saved the cheap end is the high one)::
     high-cost     cost inputs at their dear end, volume expected
     low-volume    volume low (labour saved scales with it), the rest expected
 
+With no items a month expected, no labour is saved (work is removed item by item); a
+scenario without items has no cost per item, and the per-item band spans the others.
+
 Bands: an output's low and high are the smallest and largest value across the scenarios
 (the low-volume case may have the lowest monthly cost and the highest cost per item), its
 expected the expected scenario's. The break-even range is the earliest and latest
@@ -541,7 +544,8 @@ class _Figures:
         self.monthly = usage + value("maintenance_per_month") + review + value("other_per_month")
         self.volume = volume
         expected_volume = plan.volume_per_month.expected
-        scale = volume / expected_volume if expected_volume > 0 else 1.0
+        # Work is removed item by item: with no items a month expected, none is removed.
+        scale = volume / expected_volume if expected_volume > 0 else 0.0
         self.avoided = plan.current_monthly + value("labour_saved_per_month") * scale
 
     def cost_per_item(self) -> float | None:
@@ -651,9 +655,11 @@ def usage_cost(plan: UsagePlan, horizon_months: int = DEFAULT_HORIZON_MONTHS) ->
     costs = [_scenario_cost(s.id, _figures(plan, s.level), horizon) for s in SCENARIOS]
     per_item: Estimate | None = None
     model_per_item: Estimate | None = None
-    if all(c.cost_per_item is not None for c in costs):
-        per_item = _band(costs, lambda c: c.cost_per_item or 0.0)
-        model_per_item = _band(costs, lambda c: c.model_cost_per_item or 0.0)
+    # Scenarios without items have no cost per item; the band spans those that have one.
+    with_items = [c for c in costs if c.cost_per_item is not None]
+    if any(c.scenario == "expected" for c in with_items):
+        per_item = _band(with_items, lambda c: c.cost_per_item or 0.0)
+        model_per_item = _band(with_items, lambda c: c.model_cost_per_item or 0.0)
     months = [c.break_even_month for c in costs if c.break_even_month is not None]
     expected = next(c for c in costs if c.scenario == "expected")
     return UsageCost(

@@ -155,6 +155,12 @@ class UsageInputs(Strict):
             )
         if self.input_tokens is None and self.input_chars is None and self.input_pages is None:
             raise ValueError("expected input_tokens, input_chars or input_pages (per call)")
+        hosted = self.self_hosted
+        if hosted is not None and not hosted.always_on and hosted.pricing != "on_demand":
+            raise ValueError(
+                f"self_hosted: {hosted.pricing} GPUs are paid around the clock, so "
+                "always_on: false (paying per use) needs pricing: on_demand"
+            )
         if self.fine_tune is not None and self.fine_tune.gpu is None and self.self_hosted is None:
             raise ValueError(
                 "fine_tune needs a gpu (a GPU class of the catalogue) when the option is not "

@@ -388,7 +388,8 @@ def test_editing_one_field_keeps_what_the_form_does_not_show(app: AppTest) -> No
     the rest (the backlog, the batch share, the ranges of the other figures)."""
     data = yaml.safe_load(CLAIMS.read_text())
     tuned = data["options"][SELF_HOSTED]["costs"]["usage"]
-    tuned["self_hosted"].update({"always_on": False, "min_replicas": 0})
+    # Paying per use needs on-demand GPUs (reserved ones are paid around the clock).
+    tuned["self_hosted"].update({"always_on": False, "min_replicas": 0, "pricing": "on_demand"})
     tuned["fine_tune"]["gpus"] = 2
     tuned["overrides"] = {"utilisation": {"low": 0.4, "expected": 0.6, "high": 0.7}}
     app.file_uploader(key=keys.ANSWERS_UPLOAD).set_value(

@@ -287,11 +287,46 @@ def test_a_ranges_only_option_gets_bands_around_its_point_figures() -> None:
     assert band(priced.plan.integration) == approx(8_000, 10_000, 15_000)
     cost = priced_option(priced, 12, None).cost
     assert band(cost.one_time) == approx(8_000, 10_000, 15_000)
-    # the price per item is a fixed monthly figure at the point volume: 0.01 × 10,000 = 100
+    # the price per item is the model's cost: 0.01 × 10,000 = 100 a month
     assert band(cost.monthly) == approx(500, 600, 1_000)
+    assert cost.model_cost_per_item is not None
+    assert band(cost.model_cost_per_item) == approx(0.01, 0.01, 0.01)
     assert band(cost.total_at_horizon) == approx(
         8_000 + 12 * 500, 10_000 + 12 * 600, 15_000 + 12 * 1_000
     )
+
+
+def test_paying_per_use_needs_on_demand_gpus() -> None:
+    """Reserved or spot capacity is paid around the clock: billing only the GPU-hours used
+    at the reserved price would understate the cost, so the pair is refused."""
+    with pytest.raises(ValueError, match="always_on: false .* needs pricing: on_demand"):
+        plan(
+            self_hosted(
+                "reserved_1y",
+                self_hosted={
+                    "size": "small",
+                    "gpu": "gpu_half",
+                    "pricing": "reserved_1y",
+                    "always_on": False,
+                },
+            )
+        )
+    per_use = plan(
+        self_hosted("on_demand")
+        | {"self_hosted": {"size": "small", "gpu": "gpu_half", "always_on": False}}
+    )
+    assert isinstance(per_use.plan.serving, SelfHostedServing)
+    assert per_use.plan.serving.always_on is False
+
+
+def test_fine_tuning_rents_gpus_on_demand_whatever_the_serving_terms() -> None:
+    tune = {"training_tokens": 1_000_000, "epochs": 1, "tokens_per_second_per_gpu": 1000}
+    reserved = plan(self_hosted("reserved_1y", fine_tune=tune))
+    on_demand = plan(self_hosted("on_demand", fine_tune=tune))
+    assert reserved.plan.fine_tune is not None and on_demand.plan.fine_tune is not None
+    assert band(reserved.plan.fine_tune.gpu_hourly) == band(on_demand.plan.fine_tune.gpu_hourly)
+    assert isinstance(reserved.plan.serving, SelfHostedServing)
+    assert reserved.plan.serving.gpu_hourly.expected < on_demand.plan.fine_tune.gpu_hourly.expected
 
 
 def answers(option_costs: dict[str, Any], **more: Any) -> Answers:

@@ -43,6 +43,23 @@ def test_break_even_words_name_the_range_and_the_cases_that_never_break_even() -
     assert break_even_words(same, 36) == "month 4 in every case"
     never = BreakEvenRange(earliest=None, expected=None, latest=None, never_in=["expected"])
     assert break_even_words(never, 24) == "not within 24 months in any case"
+    # The expected month sits with the range, before the cases that never break even.
+    assert break_even_words(band, 36, expected=True) == (
+        "between month 3 and month 9 (expected: month 4); never within 36 months in the "
+        "low-volume case"
+    )
+
+
+def test_small_amounts_are_written_in_decimals_with_two_significant_digits() -> None:
+    from advisor.reports.document import _amount
+
+    assert [_amount(v) for v in (0.1, 0.0138, 0.000052, 1.234, 16309.2)] == [
+        "0.10",
+        "0.014",
+        "0.000052",
+        "1.23",
+        "16,309",
+    ]
 
 
 def test_every_option_with_usage_gets_its_bands_break_even_range_and_swing(
@@ -58,7 +75,7 @@ def test_every_option_with_usage_gets_its_bands_break_even_range_and_swing(
         assert option.usage is not None
         band = option.usage.cost.break_even
         # The words come from the option's own figures, not a fixed example.
-        assert f"breaks even {break_even_words(band, 36)}" in said
+        assert f"breaks even {break_even_words(band, 36, expected=True)}" in said
         assert option.usage.model in said
         monthly = option.usage.cost.monthly
         assert f"{monthly.expected:,.0f}\u00a0EUR ({monthly.low:,.0f}–{monthly.high:,.0f})" in said
@@ -120,9 +137,7 @@ def test_figures_older_than_the_policys_limit_are_flagged_and_younger_ones_are_n
     assert "older than 90 days" in _text(Section(id="x", title="x", blocks=[stale]))
     memo = build_document(old).find("figures")
     assert isinstance(memo, Section)
-    assert "4 catalogue price figures are older than 90 days (oldest checked 2025-11-25)" in (
-        _text(memo)
-    )
+    assert "4 catalogue figures are older than 90 days (oldest checked 2025-11-25)" in (_text(memo))
     # Dated the day after the newest figure used, nothing is stale and nothing is flagged.
     fresh = build_report(default_rubric, answers, generated=date(2026, 7, 1))
     assert fresh.costs is not None and fresh.costs.prices is not None
@@ -211,10 +226,27 @@ def test_the_falling_price_sentence_says_whether_the_cheapest_option_changes() -
         )
 
     flipped = case(["own", "hosted"], ["hosted", "own"], 14)
-    assert "“Hosted API” becomes the cheapest net over 36 months instead of “Self-hosted”" in (
-        flipped
-    )
+    assert "“Hosted API” instead of “Self-hosted” costs least over 36 months" in flipped
     assert "from month 14" in flipped
-    assert "stays the cheapest option" in case(["hosted", "own"], ["hosted", "own"], None)
+    assert "“Hosted API” still costs least" in case(["hosted", "own"], ["hosted", "own"], None)
     passing = case(["own", "hosted"], ["own", "hosted"], 9)
     assert "changes for a while from month 9" in passing and "“Self-hosted”" in passing
+
+
+def test_a_usage_volume_far_from_the_volume_answer_is_pointed_out(default_rubric: Rubric) -> None:
+    import yaml
+
+    from scoring.answers import parse_answers
+
+    data = yaml.safe_load(EXAMPLE.read_text())
+    data["options"][0]["costs"]["usage"]["items_per_month"] = 40000  # the answer says 9,000
+    answers = parse_answers(yaml.safe_dump(data), default_rubric, "far.yaml")
+    report = build_report(default_rubric, answers)
+    assert report.costs is not None
+    assert report.costs.notes == [
+        "“Hosted model via API, prompted” is costed at 40,000 items a month, but the volume "
+        "answer is 9,000; the score and the hours in the labour rows go with the answer. "
+        "Make them agree."
+    ]
+    assert "Check the figures." in render_markdown(report)
+    assert build_report(default_rubric, load_answers(EXAMPLE, default_rubric)).costs.notes == []  # type: ignore[union-attr]

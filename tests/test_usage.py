@@ -270,13 +270,28 @@ def test_pay_per_use_self_hosting_pays_for_the_hours_only() -> None:
     assert expected.monthly == pytest.approx(2.5e9 / 1.8e6 * 2.5 + 1000, abs=0.01)
 
 
-def test_no_volume_leaves_cost_per_item_out() -> None:
+def test_a_case_without_items_has_no_cost_per_item_and_the_band_spans_the_others() -> None:
     data = _hosted_data()
     data["volume_per_month"] = {"low": 0, "expected": 10000, "high": 20000}
     cost = usage_cost(UsagePlan.model_validate(data))
-    assert cost.cost_per_item is None
     assert _scenario(cost, "low-volume").cost_per_item is None
     assert _scenario(cost, "expected").cost_per_item == 0.1435
+    with_items = [c.cost_per_item for c in cost.scenarios if c.cost_per_item is not None]
+    assert cost.cost_per_item is not None
+    assert (cost.cost_per_item.low, cost.cost_per_item.high) == (min(with_items), max(with_items))
+    nothing = dict(data, volume_per_month=0)
+    assert usage_cost(UsagePlan.model_validate(nothing)).cost_per_item is None
+
+
+def test_no_items_a_month_frees_no_labour() -> None:
+    """Work is removed item by item: an option that handles nothing a month saves no hours,
+    whatever the labour figure (it was given for the expected volume)."""
+    data = dict(_hosted_data(), volume_per_month=0, labour_saved_per_month=5000)
+    cost = usage_cost(UsagePlan.model_validate(data))
+    assert all(
+        c.avoided_monthly == UsagePlan.model_validate(data).current_monthly for c in cost.scenarios
+    )
+    assert cost.break_even.earliest is None
 
 
 def test_inputs_are_named_by_their_path_and_replaced_with_checks() -> None:

@@ -13,6 +13,7 @@ spans, so every renderer escapes it its own way.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -642,7 +643,7 @@ def _stale_note(c: Costs) -> str:
     oldest = min(e.checked for e in c.prices.stale).isoformat()
     count = len(c.prices.stale)
     return (
-        f" {count} catalogue price figure{'s are' if count != 1 else ' is'} older than "
+        f" {count} catalogue figure{'s are' if count != 1 else ' is'} older than "
         f"{c.prices.max_age_days} days (oldest checked {oldest}): re-check before budgeting."
     )
 
@@ -680,15 +681,22 @@ CASE_WORDS = {
 }
 
 
-def break_even_words(band: BreakEvenRange, horizon: int) -> str:
+def break_even_words(band: BreakEvenRange, horizon: int, *, expected: bool = False) -> str:
     """Break-even as a range of months: "between month 3 and month 9; never within 36
-    months in the low-volume case", "month 4 in every case"."""
+    months in the low-volume case", "month 4 in every case". With ``expected``, the expected
+    case's month follows the range: "between month 3 and month 9 (expected: month 4)"."""
     if band.earliest is None or band.latest is None:
         return f"not within {horizon} months in any case"
     if band.earliest == band.latest:
         words = f"month {band.earliest}" + ("" if band.never_in else " in every case")
     else:
         words = f"between month {band.earliest} and month {band.latest}"
+        if expected:
+            words += (
+                f" (expected: month {band.expected})"
+                if band.expected is not None
+                else f" (expected: not within {horizon} months)"
+            )
     if band.never_in:
         cases = " or ".join(f"the {CASE_WORDS.get(n, n)} case" for n in band.never_in)
         words += f"; never within {horizon} months in {cases}"
@@ -707,12 +715,13 @@ def _band(value: Estimate, currency: str, money: bool = True) -> str:
 
 def _amount(value: float) -> str:
     """Money without its currency: whole above 100, cents above 1, else two significant
-    digits (a token bill per item is a fraction of a cent)."""
+    digits in decimals (a token bill per item is a fraction of a cent: 0.014, 0.000052)."""
     if abs(value) >= 100:
         return f"{value:,.0f}"
     if abs(value) >= 1 or value == 0:
         return f"{value:,.2f}"
-    return f"{value:.2g}"
+    decimals = max(2, 1 - math.floor(math.log10(abs(value))))
+    return f"{value:.{decimals}f}"
 
 
 def _per_item(value: Estimate | None, currency: str) -> str:
@@ -723,7 +732,7 @@ def _per_item(value: Estimate | None, currency: str) -> str:
     return f"{_amount(value.expected)}\u00a0{currency} ({_amount(value.low)}–{_amount(value.high)})"
 
 
-def _swing_words(o: CostSummary, horizon: int) -> str:
+def _swing_words(o: CostSummary, horizon: int, currency: str) -> str:
     """Which input moves the option's break-even (or net) most, and how far."""
     assert o.usage is not None
     if not o.usage.most_sensitive:
@@ -740,7 +749,8 @@ def _swing_words(o: CostSummary, horizon: int) -> str:
             f"{month(top.at_high)} at its high end)"
         )
     return (
-        f"most sensitive to {name}: it moves the net over {horizon} months by {_amount(top.change)}"
+        f"most sensitive to {name}: between its low and high end, what the option saves over "
+        f"{horizon} months moves by {_money(top.change, currency)}"
     )
 
 
@@ -770,7 +780,7 @@ def _provenance(source: PriceSource, currency: str) -> list[Block]:
                     Callout(
                         text=[
                             _strong(
-                                f"{len(source.stale)} price figure"
+                                f"{len(source.stale)} catalogue figure"
                                 f"{'s are' if len(source.stale) != 1 else ' is'} older than "
                                 f"{source.max_age_days} days"
                             ),
@@ -794,18 +804,19 @@ def _falling_words(falling: PriceScenario, titles: dict[str, str]) -> str:
     )
     if not falling.flips and falling.flip_month is None:
         return (
-            words + f"“{first}” stays the cheapest option net over {falling.horizon_months} months."
+            words + f"“{first}” still costs least over {falling.horizon_months} months once "
+            "what each option saves is taken off."
         )
     after = titles.get(falling.ranking_falling[0], falling.ranking_falling[0])
     if falling.flips:
         return (
-            words
-            + f"“{after}” becomes the cheapest net over {falling.horizon_months} months instead "
-            f"of “{first}” (the order changes from month {falling.flip_month})."
+            words + f"“{after}” instead of “{first}” costs least over {falling.horizon_months} "
+            f"months once what each option saves is taken off (the order changes from month "
+            f"{falling.flip_month})."
         )
     return (
         words + f"the order of the options changes for a while from month {falling.flip_month}, "
-        f"but “{first}” is the cheapest net over {falling.horizon_months} months either way."
+        f"but “{first}” costs least over {falling.horizon_months} months either way."
     )
 
 
@@ -852,14 +863,9 @@ def _cost_bands(c: Costs) -> Section:
         lines.append(
             _item(
                 _strong(f"{o.title}"),
-                f" (runs on {o.usage.model}): breaks even "
-                f"{break_even_words(band, c.horizon_months)}"
-                + (
-                    f" (expected: month {band.expected})"
-                    if band.expected is not None and band.earliest != band.latest
-                    else ""
-                )
-                + f"; {_swing_words(o, c.horizon_months)}.",
+                (f" (runs on {o.usage.model})" if o.usage.kind != "fixed" else "")
+                + f": breaks even {break_even_words(band, c.horizon_months, expected=True)}"
+                + f"; {_swing_words(o, c.horizon_months, c.currency)}.",
             )
         )
     blocks.append(_items(lines))
@@ -900,6 +906,13 @@ def _cost_bands(c: Costs) -> Section:
     )
     if c.prices is not None:
         blocks += _provenance(c.prices, c.currency)
+    if c.notes:
+        blocks.append(
+            Callouts(
+                id="cost_notes",
+                items=[Callout(text=[_strong("Check the figures.")], body=n) for n in c.notes],
+            )
+        )
     if c.problems:
         blocks.append(
             Callouts(
