@@ -299,7 +299,7 @@ def test_a_ranges_only_option_gets_bands_around_its_point_figures() -> None:
 def test_paying_per_use_needs_on_demand_gpus() -> None:
     """Reserved or spot capacity is paid around the clock: billing only the GPU-hours used
     at the reserved price would understate the cost, so the pair is refused."""
-    with pytest.raises(ValueError, match="always_on: false .* needs pricing: on_demand"):
+    with pytest.raises(ValueError, match=r"always_on: false .* needs pricing: on_demand"):
         plan(
             self_hosted(
                 "reserved_1y",
