@@ -11,6 +11,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from advisor.storage import Store, database_url
+from advisor.storage.records import APP_BLOCKS
 from scoring import Answers, load_answers, load_rubric, usable_answers
 from scoring.catalogue import shipped_catalogue
 from scoring.options import Costs, CostSummary, costs
@@ -173,8 +174,11 @@ def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest)
     _set(app, HOSTED, "items_low", None)
 
     # What is kept is an answers file's extra block, saved like every other answer.
+    # (The usage forms as typed are kept beside it, never scored: APP_BLOCKS.)
     extra = app.session_state[keys.EXTRA]
-    Answers.model_validate({"title": "t", **extra})
+    Answers.model_validate(
+        {"title": "t", **{k: v for k, v in extra.items() if k not in APP_BLOCKS}}
+    )
     assessment_id = app.session_state[keys.ASSESSMENT_ID]
     saved = Store(database_url()).assessment(assessment_id)
     assert saved.extra["options"][HOSTED]["costs"]["usage"]["offering"] == "openai_gpt5_mini"
@@ -230,7 +234,8 @@ def test_a_self_hosted_option_on_a_gpu_class_with_an_override(app: AppTest) -> N
     # One replica runs around the clock at this volume: the GPU price moves the cost.
     assert after is not None and after.cost.monthly.expected < before.cost.monthly.expected
     assert f"**Monthly cost:** {_money(after.cost.monthly.expected)}" in " ".join(_markdown(app))
-    Answers.model_validate({"title": "t", **app.session_state[keys.EXTRA]})
+    kept = {k: v for k, v in app.session_state[keys.EXTRA].items() if k not in APP_BLOCKS}
+    Answers.model_validate({"title": "t", **kept})
 
 
 COMPANY_PRICES = """\
@@ -461,3 +466,29 @@ def test_the_running_cost_answer_comes_from_the_figures_and_the_report_scores_it
     app.switch_page("ui/report.py").run()
     badge = " ".join(shown(m.value) for m in app.markdown)
     assert f"Score {build_report(DEFAULT, answers).result.score:.1f} / 100" in badge
+
+
+def test_a_usage_form_not_yet_complete_survives_a_reload(app: AppTest) -> None:
+    """What was typed into a usage form that cannot be priced yet (no model chosen) is
+    saved with the assessment and shown again when its link is opened in a new session,
+    without becoming part of the answers that are scored."""
+    _open(app, exchange_rates={"USD": 0.9})
+    _to_usage(app, HOSTED)
+    _set(app, HOSTED, "items", 12345)
+    _set(app, HOSTED, "output", 77)
+    assert "usage" not in (_option(app, HOSTED).get("costs") or {})  # not priced yet
+    assessment_id = app.session_state[keys.ASSESSMENT_ID]
+    saved = Store(database_url()).assessment(assessment_id)
+    form = saved.extra["usage_drafts"]["hosted_prompted"]
+    assert form["items"] == 12345 and form["output"] == 77
+    scored, _ = usable_answers(DEFAULT, saved.title, saved.answers, saved.notes, saved.extra)
+    assert scored.options[HOSTED].costs is None or scored.options[HOSTED].costs.usage is None
+
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    reloaded.query_params["a"] = assessment_id
+    reloaded.run()
+    reloaded.switch_page("ui/options.py").run()
+    assert not reloaded.exception
+    assert reloaded.radio(key=keys.option_pricing(HOSTED)).value == "usage"
+    assert reloaded.number_input(key=keys.option_usage(HOSTED, "items")).value == 12345
+    assert reloaded.number_input(key=keys.option_usage(HOSTED, "output")).value == 77

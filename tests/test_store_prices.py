@@ -66,3 +66,31 @@ def test_a_company_catalogue_reprices_saved_assessments_as_the_report_does(
 
     store.clear_company_prices()
     assert store.assessment(item_id).score == shipped.result.score
+
+
+def test_a_backup_keeps_the_usage_forms_as_typed(store: Store) -> None:
+    """The Options page's usage forms (kept beside the answers, never scored) go out with an
+    export and come back with an import; the result stored is the same."""
+    from advisor.storage import Store as Fresh
+
+    item_id = _saved(store)
+    item = store.assessment(item_id)
+    forms = {"hosted_api": {"mode": "usage", "items": 12345, "offering": None}}
+    policy = store.active_version()
+    assert policy is not None
+    store.save_assessment(
+        item_id,
+        expected_revision=item.revision,
+        title=item.title,
+        answers=item.answers,
+        notes=item.notes,
+        policy=policy,
+        extra={**item.extra, "usage_drafts": forms},
+    )
+    backup = store.export_all()
+    other = Fresh("sqlite://")
+    other.migrate()
+    other.import_all(backup)
+    copied = other.assessment(item_id)
+    assert copied.extra["usage_drafts"] == forms
+    assert copied.score == store.assessment(item_id).score

@@ -6,7 +6,9 @@ like the answers.
 
 Each adoption option is priced from its usage and the price catalogue (the default for a
 new option) or from a price per item. The usage form is kept per option in the session as
-typed (``keys.USAGE_DRAFTS``); it is written into the option's ``costs.usage`` only once it
+typed (``keys.USAGE_DRAFTS``) and saved with the assessment beside the answers
+(``extra["usage_drafts"]``, never scored), so a reload shows it again; it is written into
+the option's ``costs.usage`` only once it
 can be priced and the answers model accepts it, so a half-filled or inconsistent form never
 makes the options unreadable. The figures under each option come from one call of
 ``scoring.options.costs`` per run, on the answers as scoring reads them.
@@ -14,6 +16,7 @@ makes the options unreadable. The figures under each option come from one call o
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Callable
@@ -24,6 +27,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from advisor.reports.document import break_even_words
+from advisor.storage.records import APP_BLOCKS
 from scoring import Answers, visible_questions
 from scoring.answers import CostInputs, labour_hours
 from scoring.catalogue import PriceCatalogue
@@ -47,6 +51,8 @@ from ui.widgets import AnswerSlot, answer_widget, heading
 from ui.wording import problem_sentence
 
 MAX_OPTIONS = MAX_ASSESSMENT_OPTIONS
+#: The assessment's block that keeps the usage forms as typed (advisor.storage.records).
+DRAFTS_BLOCK = APP_BLOCKS[0]
 MAX_ROLES = 6
 COST_FIELDS = [
     ("integration", "Integration (one-time)"),
@@ -86,12 +92,13 @@ def _on_option_title(slot: int) -> None:
         if title:
             options[slot]["title"] = title
         else:
-            options.pop(slot)
+            removed = options.pop(slot)
+            _drafts().pop(removed["id"], None)  # a later option with its id starts afresh
             _forget_option_widgets()
     elif title:
         taken = {o["id"] for o in options}
         options.append({"id": _slug(title, taken), "title": title})
-    state.set_extra("options", options)
+    _save_options()
 
 
 @callback
@@ -103,10 +110,10 @@ def _on_baseline(slot: int) -> None:
             options[slot].pop("answers", None)
             options[slot].pop("costs", None)
             # Its usage form goes with its costs; unticked, it starts again from them.
-            st.session_state.get(keys.USAGE_DRAFTS, {}).pop(options[slot]["id"], None)
+            _drafts().pop(options[slot]["id"], None)
         else:
             options[slot].pop("baseline", None)
-        state.set_extra("options", options)
+        _save_options()
 
 
 def _keep_option_answer(slot: int, question_id: str) -> Callable[[AnswerValue | None], None]:
@@ -425,8 +432,25 @@ FINE_TUNE_RANGED = (FT_TOKENS, FT_TPS)
 
 
 def _drafts() -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = st.session_state.setdefault(keys.USAGE_DRAFTS, {})
+    """The usage forms as typed, by option id: seeded from the assessment's saved forms (a
+    reload or a link shows what was typed, complete or not), kept in the session."""
+    if keys.USAGE_DRAFTS not in st.session_state:
+        saved = state.extra().get(DRAFTS_BLOCK)
+        st.session_state[keys.USAGE_DRAFTS] = (
+            copy.deepcopy(saved) if isinstance(saved, dict) else {}
+        )
+    found: dict[str, dict[str, Any]] = st.session_state[keys.USAGE_DRAFTS]
     return found
+
+
+def _save_options() -> None:
+    """Save the options with the usage forms as typed beside them (one save)."""
+    forms = {o["id"]: _drafts()[o["id"]] for o in _options() if o["id"] in _drafts()}
+    if forms:
+        state.extra()[DRAFTS_BLOCK] = copy.deepcopy(forms)
+    else:
+        state.extra().pop(DRAFTS_BLOCK, None)
+    state.set_extra("options", _options())
 
 
 def _draft(option: dict[str, Any]) -> dict[str, Any]:
@@ -733,7 +757,7 @@ def _on_pricing(slot: int) -> None:
         _keep_usage(option, form)
     if not costs:
         option.pop("costs")
-    state.set_extra("options", _options())
+    _save_options()
 
 
 @callback
@@ -742,7 +766,7 @@ def _on_usage(slot: int, field: str, widget: str) -> None:
     form = _draft(option)
     form[field] = st.session_state[keys.option_usage(slot, widget)]
     _keep_usage(option, form)
-    state.set_extra("options", _options())
+    _save_options()
 
 
 @callback

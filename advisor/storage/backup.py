@@ -39,6 +39,7 @@ from scoring.source import Document
 from . import tables as t
 from .errors import BackupRefused
 from .legacy import legacy_digests
+from .records import APP_BLOCKS, MAX_DRAFT_FIELDS
 
 __all__ = [
     "BACKUP_FORMAT_VERSION",
@@ -489,15 +490,20 @@ def _checked_state(
     and defaults a save goes through, or None with the problems added."""
     before = len(problems)
     extra = {k: v for k, v in (row.extra or {}).items() if v is not None}
-    unknown = [k for k in extra if k not in EXTRA_KEYS]
+    allowed = (*EXTRA_KEYS, *APP_BLOCKS)
+    unknown = [k for k in extra if k not in allowed]
     for key in unknown:
         problems.append(
             where(
                 _joined("extra", key),
-                f"unknown key {key!r}; expected one of: {', '.join(EXTRA_KEYS)}",
+                f"unknown key {key!r}; expected one of: {', '.join(allowed)}",
             )
         )
     if unknown:
+        return None
+    drafts = extra.pop("usage_drafts", None)
+    if drafts is not None and (wrong := _drafts_problem(drafts)):
+        problems.append(where(_joined("extra", "usage_drafts"), wrong))
         return None
     # The same model and the same defaults a save goes through (scoring.answers.usable_answers).
     content = {**extra, "title": row.title or UNTITLED, "answers": row.answers, "notes": row.notes}
@@ -544,7 +550,8 @@ def _checked_state(
             where("", f"cannot be scored under {version.label}: {type(exc).__name__}: {exc}")
         )
         return None
-    return extra, result
+    # The usage forms are kept as they were; only the answers-file blocks are scored.
+    return ({**extra, "usage_drafts": drafts} if drafts is not None else extra), result
 
 
 # --- history and decisions --------------------------------------------------------------------
@@ -665,6 +672,29 @@ def _check_decisions(
         )
         found.append(HistoryRow(index, label, row.assessment_id, row.revision, values))
     return found
+
+
+def _drafts_problem(drafts: Any) -> str | None:
+    """What is wrong with a saved usage-form block (see APP_BLOCKS), or None."""
+    if not isinstance(drafts, dict):
+        return f"expected usage forms by option id, found {_shown(drafts)}"
+    for option_id, form in drafts.items():
+        if not isinstance(form, dict):
+            return f"expected a form for option {option_id!r}, found {_shown(form)}"
+        if len(form) > MAX_DRAFT_FIELDS:
+            return (
+                f"expected at most {MAX_DRAFT_FIELDS} fields in the form for option "
+                f"{option_id!r}, found {len(form)}"
+            )
+        for name, value in form.items():
+            if not (value is None or isinstance(value, str | bool | int | float)):
+                return (
+                    f"expected a number, text, true/false or nothing for {name!r} in the form "
+                    f"for option {option_id!r}, found {_shown(value)}"
+                )
+            if isinstance(value, str) and (problem := _text_problem(value)):
+                return f"{name!r} in the form for option {option_id!r}: {problem}"
+    return None
 
 
 def _history_label(table: str, index: int, raw: Any) -> str:

@@ -64,6 +64,14 @@ class Assessment:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: Blocks the app keeps in an assessment's ``extra`` beside the answers-file blocks, never
+#: scored: the Options page's usage forms as typed, so a form not yet complete enough to
+#: price survives a reload (option id -> field -> a number, text, true/false or empty).
+APP_BLOCKS = ("usage_drafts",)
+#: At most this many fields in one option's usage form.
+MAX_DRAFT_FIELDS = 100
+
+
 @dataclass(frozen=True)
 class RescoreChange:
     """One assessment scored under its own version and under another policy."""

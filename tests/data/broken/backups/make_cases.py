@@ -425,6 +425,11 @@ def _(d: Backup) -> None:
     d["decisions"][0]["decided_by"] = ""
 
 
+@case("usage_drafts_not_a_form")
+def _(d: Backup) -> None:
+    _row(d, "Support summaries")["extra"]["usage_drafts"] = {"hosted": "twelve thousand items"}
+
+
 def main() -> None:
     base = base_export()
     (HERE / "base").mkdir(exist_ok=True)
