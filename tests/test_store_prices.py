@@ -94,3 +94,46 @@ def test_a_backup_keeps_the_usage_forms_as_typed(store: Store) -> None:
     copied = other.assessment(item_id)
     assert copied.extra["usage_drafts"] == forms
     assert copied.score == store.assessment(item_id).score
+
+
+def test_a_backup_carries_the_company_catalogue_and_prices_the_import_with_it(
+    store: Store,
+) -> None:
+    from advisor.storage import Store as Fresh
+
+    item_id = _saved(store)
+    store.set_company_prices("dear.yaml", DEAR, "policy owner")
+    backup = store.export_all()
+    assert backup["format_version"] == 3
+    assert backup["company_prices"]["text"] == DEAR
+    other = Fresh("sqlite://")
+    other.migrate()
+    other.import_all(backup)
+    kept = other.company_prices()
+    assert kept is not None and (kept.file, kept.text) == ("dear.yaml", DEAR)
+    # Priced with the company file, as in the database it came from.
+    assert other.assessment(item_id).score == store.assessment(item_id).score
+
+
+def test_a_backup_with_a_broken_company_catalogue_is_refused_with_the_line_named(
+    store: Store,
+) -> None:
+    import pytest
+
+    from advisor.storage import BackupRefused
+    from advisor.storage import Store as Fresh
+
+    store.set_company_prices("dear.yaml", DEAR, "policy owner")
+    backup = store.export_all()
+    backup["company_prices"]["text"] = DEAR.replace(
+        "input_per_million: 900", "input_per_million: lots"
+    )
+    other = Fresh("sqlite://")
+    other.migrate()
+    with pytest.raises(BackupRefused) as refused:
+        other.import_all(backup, file="backup.json")
+    said = [str(p) for p in refused.value.problems]
+    assert any(
+        "company_prices → text" in s and "dear.yaml, line 10, at offering" in s for s in said
+    ), said
+    assert other.company_prices() is None and other.count_assessments() == 0

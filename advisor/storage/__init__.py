@@ -9,6 +9,7 @@ someone saved in between), and a publish names the version it was edited from
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 from .assessments import RECOVERABLE_FOR, Assessments, EditConflict
 from .backup import BACKUP_KIND
@@ -83,3 +84,11 @@ class Store(PolicyVersions, Assessments, Backups, CompanyPrices):
         """Go back to the shipped catalogue alone, and store the results priced from it."""
         super().clear_company_prices()
         self.reprice()
+
+    def import_all(self, data: Any, *, file: str = "backup") -> tuple[int, int]:
+        """Load a backup (see :meth:`Backups.import_all`), then store every assessment's
+        result priced from the catalogue now in force (the backup may have brought the
+        company's)."""
+        added = super().import_all(data, file=file)
+        self.reprice()
+        return added

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from scoring.answers import EXTRA_KEYS, Answers
+from scoring.catalogue import merge_catalogues, parse_catalogue, shipped_catalogue
 from scoring.engine import policy_stamp
 from scoring.errors import AdvisorError, Problem
 from scoring.loader import describe_path, rubric_from_document, translate_validation_error
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 BACKUP_KIND = "adoption-advisor-backup"
-BACKUP_FORMAT_VERSION = 2
+BACKUP_FORMAT_VERSION = 3
 #: Integer columns are 32-bit on PostgreSQL; a larger number cannot be a real row's.
 MAX_INTEGER = 2**31 - 1
 UNTITLED = "Untitled assessment"
@@ -117,16 +118,27 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class _CompanyPrices(_Row):
+    """The company price catalogue as it was set on the Policy page."""
+
+    file: Annotated[str, Field(min_length=1, max_length=500)]
+    text: Annotated[str, Field(min_length=1, max_length=1_000_000)]
+    set_by: Annotated[str, Field(min_length=1, max_length=500)]
+    set_at: Timestamp
+
+
 class _Head(_Row):
     kind: Literal["adoption-advisor-backup"]
-    # 1: versions and assessments; 2 adds each assessment's history and decisions.
-    format_version: Literal[1, 2]
+    # 1: versions and assessments; 2 adds each assessment's history and decisions; 3 adds
+    # the company price catalogue.
+    format_version: Literal[1, 2, 3]
     exported_at: Timestamp
     active_policy_pk: Pk | None = None
     policy_versions: list[Any]
     assessments: list[Any]
     assessment_revisions: list[Any] = []
     decisions: list[Any] = []
+    company_prices: _CompanyPrices | None = None
 
 
 class _VersionRow(_Row):
@@ -262,6 +274,8 @@ class CheckedBackup:
     active_policy_pk: int | None
     revisions: list[HistoryRow] = field(default_factory=list)
     decisions: list[HistoryRow] = field(default_factory=list)
+    #: The company price catalogue (file, text, set by, set at), checked; None without one.
+    company_prices: tuple[str, str, str, dt.datetime] | None = None
 
 
 def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
@@ -345,11 +359,39 @@ def check_backup(data: Any, file: str = "backup") -> CheckedBackup:
         blame_unlisted=not refused_rows,
     )
     decisions = _check_decisions(head.decisions, file, revisions, refused_ids, problems)
+    company = head.company_prices
+    if company is not None:
+        problems.extend(_company_prices_problems(company, file))
     if problems:
         raise BackupRefused(problems)
     return CheckedBackup(
-        versions, assessments, head.active_policy_pk, list(revisions.values()), decisions
+        versions,
+        assessments,
+        head.active_policy_pk,
+        list(revisions.values()),
+        decisions,
+        (company.file, company.text, company.set_by, company.set_at) if company else None,
     )
+
+
+def _company_prices_problems(company: _CompanyPrices, file: str) -> list[Problem]:
+    """The company catalogue read as the Policy page reads an upload: every problem located
+    in its own text, under the backup's ``company_prices``."""
+    try:
+        merge_catalogues(shipped_catalogue(), parse_catalogue(company.text, company.file))
+    except AdvisorError as exc:
+        return [
+            Problem(
+                f"{company.file}"
+                + (f", line {p.line}" if p.line else "")
+                + (f", at {p.path}" if p.path else "")
+                + f": {p.message}",
+                file=file,
+                path="company_prices → text",
+            )
+            for p in exc.problems
+        ]
+    return []
 
 
 # --- one policy version -----------------------------------------------------------------------

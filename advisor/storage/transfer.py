@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,11 +14,12 @@ from scoring.errors import Problem
 from . import tables as t
 from .assessments import keep_revision
 from .backup import BACKUP_FORMAT_VERSION, BACKUP_KIND, CheckedBackup, check_backup
-from .database import ACTIVE_POLICY, Database, now, set_setting
+from .database import ACTIVE_POLICY, now, set_setting
 from .errors import BackupRefused
+from .prices import COMPANY_PRICES, CompanyPrices
 
 
-class Backups(Database):
+class Backups(CompanyPrices):
     """Export and import of the whole database."""
 
     def export_all(self) -> dict[str, Any]:
@@ -57,7 +59,7 @@ class Backups(Database):
                 if isinstance(value, dt.datetime | dt.date):
                     row[key] = value.isoformat()
             row.pop("title_search", None)
-        return {
+        backup: dict[str, Any] = {
             "kind": BACKUP_KIND,
             "format_version": BACKUP_FORMAT_VERSION,
             "exported_at": now().isoformat(),
@@ -67,6 +69,15 @@ class Backups(Database):
             "assessment_revisions": revisions,
             "decisions": decisions,
         }
+        company = self.company_prices()
+        if company is not None:
+            backup["company_prices"] = {
+                "file": company.file,
+                "text": company.text,
+                "set_by": company.set_by,
+                "set_at": company.set_at.isoformat(),
+            }
+        return backup
 
     def import_all(self, data: Any, *, file: str = "backup") -> tuple[int, int]:
         """Load a backup into this database in one transaction; existing ids are kept as they
@@ -175,6 +186,15 @@ class Backups(Database):
                 ).scalar()
                 if current is None:
                     set_setting(connection, ACTIVE_POLICY, str(pk_map[active]))
+            # Like the active policy: taken when this database has no company catalogue yet.
+            if checked.company_prices is not None:
+                here_already = connection.execute(
+                    sa.select(t.settings.c.value).where(t.settings.c.key == COMPANY_PRICES)
+                ).scalar()
+                if not here_already:
+                    name, text, by, at = checked.company_prices
+                    value = {"file": name, "text": text, "set_by": by, "set_at": at.isoformat()}
+                    set_setting(connection, COMPANY_PRICES, json.dumps(value))
         return added_versions, added_items
 
 

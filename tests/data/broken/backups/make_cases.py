@@ -142,7 +142,7 @@ def _(d: Backup) -> None:
 
 @case("newer_format_version")
 def _(d: Backup) -> None:
-    d["format_version"] = 3
+    d["format_version"] = 99
 
 
 @case("unknown_top_level_key")
