@@ -108,8 +108,8 @@ def test_switching_an_option_to_usage_prices_it_from_the_catalogue(app: AppTest)
     assert "price_per_item" not in _option(app, HOSTED)["costs"]  # refused beside usage
     assert (
         "Not priced yet: give the input size per call (in tokens), the output tokens per "
-        "call, the model (an offering). What you typed is kept on this page; the usage is "
-        "saved once it can be priced."
+        "call, the model (an offering). What you typed is saved with the assessment; the "
+        "option is priced from it once it is complete."
     ) in _texts(app.info)
     _set(app, HOSTED, "items", 20000)
     _set(app, HOSTED, "input_tokens", 800)

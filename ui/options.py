@@ -1283,8 +1283,8 @@ def _pricing(
                     plain(
                         "Not priced yet: give "
                         + ", ".join(found.missing)
-                        + ". What you typed is kept on this page; the usage is saved once "
-                        "it can be priced."
+                        + ". What you typed is saved with the assessment; the option is "
+                        "priced from it once it is complete."
                     )
                 )
             if (found.errors or found.missing) and saved:
