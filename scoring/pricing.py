@@ -316,7 +316,8 @@ def usage_plan(
         model, kind = "Figures as typed, with their ranges", "fixed"
         volume_band = Estimate.point(volume)
         tokens_in = Estimate.point(1e6 if cost.price_per_item > 0 else 0.0)
-        tokens_out = calls = backlog = Estimate.point(0.0)
+        tokens_out = backlog = Estimate.point(0.0)
+        calls = Estimate.point(1.0)
     else:
         fx = _rate(catalogue, context)
         serving, model, entries = _serving(usage, catalogue, fx)
@@ -349,7 +350,7 @@ def usage_plan(
         backlog_items=backlog,
         input_tokens_per_item=tokens_in,
         output_tokens_per_item=tokens_out,
-        calls_per_item=calls if usage is not None else Estimate.point(1.0),
+        calls_per_item=calls,
         serving=serving,
         fine_tune=fine_tune,
         integration=_ranged(cost, "integration"),

@@ -31,7 +31,6 @@ from advisor.storage.records import APP_BLOCKS
 from scoring import Answers, visible_questions
 from scoring.answers import CostInputs, labour_hours
 from scoring.catalogue import PriceCatalogue
-from scoring.errors import AdvisorError
 from scoring.estimate import Estimate
 from scoring.limits import (
     MAX_ASSESSMENT_OPTIONS,
@@ -226,7 +225,7 @@ def _option_slots() -> None:
             )
 
 
-def _option_answers() -> None:
+def _option_answers(computed: Costs | None) -> None:
     rubric = state.rubric()
     options = [(i, o) for i, o in enumerate(_options()) if not o.get("baseline")]
     per_option = [q for q in rubric.questions if q.per_option]
@@ -242,7 +241,7 @@ def _option_answers() -> None:
         for slot, option in options
     }
     shared = state.answers()
-    from_figures = _running_costs_from_figures()
+    from_figures = _running_costs_from_figures(computed)
     header = st.columns(len(options))
     for column, (_, option) in zip(header, options, strict=True):
         column.markdown(f"**{plain(option['title'])}**")
@@ -255,7 +254,8 @@ def _option_answers() -> None:
                 share = (
                     from_figures.get(option["id"]) if question.id == RUNNING_COST_QUESTION else None
                 )
-                if share is not None:
+                # A share the question refuses (a policy's own limits) is not counted: asked.
+                if share is not None and not question.answer_problems(share):
                     # The figures are the one source, as the labour rows are for the hours.
                     st.markdown(
                         f"**{share:,g} % of today's monthly cost**, from this option's cost "
@@ -279,20 +279,16 @@ def _option_answers() -> None:
                     st.caption(_which_counts(question, option, shared))
 
 
-def _running_costs_from_figures() -> dict[str, float]:
+def _running_costs_from_figures(computed: Costs | None) -> dict[str, float]:
     """Option id -> the running-cost answer its cost figures give (see
-    scoring.options.with_cost_answers), for the options whose figures give one."""
-    usable, _ = state.current_answers()
-    try:
-        figures = cost_model(state.rubric(), usable, prices.active_catalogue(), detail=False)
-    except (AdvisorError, ValueError):  # the costs box below names the problem
-        return {}
-    if figures is None:
+    scoring.options.with_cost_answers), for the options whose figures give one; taken from
+    the page's one cost computation."""
+    if computed is None:
         return {}
     return {
         summary.id: share
-        for summary in figures.options
-        if (share := running_cost_share(summary, figures.current_monthly)) is not None
+        for summary in computed.options
+        if (share := running_cost_share(summary, computed.current_monthly)) is not None
     }
 
 
@@ -1441,7 +1437,7 @@ def render() -> None:
     catalogue = prices.active_catalogue()
     computed, failure = _computed(usable, catalogue)
     _option_slots()
-    _option_answers()
+    _option_answers(computed)
     _costs(catalogue, computed, failure)
     _labour()
     st.divider()
